@@ -1,0 +1,156 @@
+"""Settings, read once from the environment (``NEWSINGEST_*``) and passed down.
+
+Groups map to env names by their prefix: ``kafka.bootstrap_servers`` is
+``NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS``, ``fetch.allow`` is
+``NEWSINGEST_FETCH_ALLOW``. Defaults run on a laptop with the embedded broker.
+Nothing else in the package reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KafkaSettings(_Group):
+    bootstrap_servers: str | None = Field(
+        None, description="Kafka bootstrap servers; unset starts the embedded broker."
+    )
+    client_id: str = Field("newsingest", description="Kafka client id prefix.")
+    group_prefix: str = Field("newsingest", description="Consumer groups are <prefix>.<stage>.")
+    group_instance_id: str | None = Field(
+        None, description="Static membership id (e.g. the pod name) to avoid rebalances on restart."
+    )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    idempotence: bool | None = Field(
+        None, description="Idempotent producer; default on for a real Kafka, off when embedded."
+    )
+    compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "lz4"
+    linger_ms: int = Field(5, ge=0, description="Producer linger before sending a batch.")
+    max_batch_bytes: int = Field(1_048_576, gt=0, description="Producer max batch size.")
+    max_request_bytes: int = Field(8_388_608, gt=0, description="Producer max request size.")
+    request_timeout_ms: int = Field(40_000, gt=0)
+    session_timeout_ms: int = Field(45_000, gt=0)
+    max_poll_interval_ms: int = Field(300_000, gt=0)
+    fetch_max_bytes: int = Field(52_428_800, gt=0, description="Consumer fetch.max.bytes.")
+    max_partition_fetch_bytes: int = Field(8_388_608, gt=0)
+    embedded_port: int = Field(
+        0, ge=0, le=65535, description="Port of the embedded broker; 0 picks a free one."
+    )
+
+
+class TopicSettings(_Group):
+    urls: str = "news.urls"
+    pages: str = "news.pages"
+    articles: str = "news.articles"
+    strikes: str = "news.strikes"
+    dlq: str = "news.dlq"
+    seen: str = Field("news.urls.seen", description="Compacted memory of submitted url_ids.")
+    incidents: str = "news.incidents"
+    partitions: int = Field(6, ge=1, description="Partitions of each topic created at start-up.")
+    replication_factor: int = Field(1, ge=1, description="Replication of topics created.")
+    create: bool = Field(True, description="Create missing topics at start-up.")
+
+
+class RunnerSettings(_Group):
+    max_in_flight_per_partition: int = Field(
+        16, ge=1, description="Records processed at once per partition."
+    )
+    max_in_flight: int = Field(256, ge=1, description="Records processed at once per stage.")
+    drain_timeout_s: float = Field(20.0, gt=0, description="SIGTERM drain deadline.")
+    processing_timeout_s: float = Field(
+        60.0, gt=0, description="Total deadline for one record in a stage."
+    )
+    max_attempts: int = Field(3, ge=1, description="Attempts before a record is dead-lettered.")
+    commit_interval_s: float = Field(1.0, gt=0, description="How often offsets are committed.")
+
+
+class FetchSettings(_Group):
+    user_agent: str = Field(
+        "newsingest/0.1 (+https://github.com/newsingest/newsingest)",
+        description="User-Agent sent with every request, with a contact URL.",
+    )
+    max_per_host: int = Field(2, ge=1, description="Concurrent requests per host.")
+    host_delay_s: float = Field(1.0, ge=0, description="Minimum delay between requests to a host.")
+    max_in_flight: int = Field(200, ge=1, description="Requests in flight, all hosts.")
+    total_timeout_s: float = Field(30.0, gt=0, description="Deadline for one fetch, all hops.")
+    connect_timeout_s: float = Field(10.0, gt=0)
+    max_body_bytes: int = Field(5 * 1024 * 1024, gt=0, description="Body cap, decoded.")
+    max_redirects: int = Field(5, ge=0)
+    retries: int = Field(3, ge=0, description="Retries of transient failures.")
+    retry_backoff_s: float = Field(0.5, ge=0, description="First backoff; doubles, with jitter.")
+    retry_after_cap_s: float = Field(30.0, ge=0, description="Cap on a server's Retry-After.")
+    robots: bool = Field(True, description="Obey robots.txt.")
+    robots_ttl_s: float = Field(86_400.0, gt=0, description="robots.txt cache lifetime.")
+    ssrf_guard: bool = Field(True, description="Refuse private, loopback and metadata addresses.")
+    allow: CommaList = Field(
+        default_factory=list,
+        description="Exceptions to the SSRF guard: CIDRs or host:port, comma-separated.",
+    )
+
+    _split = field_validator("allow", mode="before")(_split_commas)
+
+
+class EnrichSettings(_Group):
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="Process-pool size."
+    )
+    timeout_s: float = Field(20.0, gt=0, description="Extraction + cleaning + tagging deadline.")
+    max_body_chars: int = Field(5_000_000, gt=0, description="Pages longer than this are cut.")
+
+
+class ApiSettings(_Group):
+    host: str = Field("127.0.0.1", description="Bind address of the HTTP API.")
+    port: int = Field(8080, ge=0, le=65535, description="Port of the HTTP API; 0 picks one.")
+    enabled: bool = True
+    max_urls_per_request: int = Field(1000, ge=1)
+
+
+class DiscoverSettings(_Group):
+    poll_interval_s: float = Field(300.0, gt=0, description="Default poll interval of a source.")
+    jitter: float = Field(0.1, ge=0, le=1, description="Poll jitter, fraction of the interval.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSINGEST_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        frozen=True,
+        extra="ignore",
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    topics: TopicSettings = TopicSettings()
+    runner: RunnerSettings = RunnerSettings()
+    fetch: FetchSettings = FetchSettings()
+    enrich: EnrichSettings = EnrichSettings()
+    api: ApiSettings = ApiSettings()
+    discover: DiscoverSettings = DiscoverSettings()
+    sources_file: Path | None = Field(None, description="Feeds and sitemaps to poll (TOML/YAML).")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = Field(
+        "auto", description="auto: console on a terminal, JSON lines otherwise."
+    )

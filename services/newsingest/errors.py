@@ -1,0 +1,70 @@
+"""The one exception tree of newsingest.
+
+Every failure that can end a record's journey carries a stable ``reason`` code
+(the DLQ reason, also a metric label) and a ``retriable`` flag::
+
+    NewsingestError
+     ├── InvalidRecord        a message that does not decode to its record type
+     ├── FetchError           reasons: invalid_url, blocked_address, blocked_scheme,
+     │                        robots_disallowed, too_many_redirects, too_large, timeout,
+     │                        http_4xx, http_5xx, unsupported_content_type,
+     │                        decode_error, tls_error, connect_error
+     ├── ExtractError         reasons: extract_timeout, extract_empty, extract_failed
+     └── ClassifyError        reason: classify_failed
+
+Control flow (a URL already seen, a record filtered out) is not an error.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class NewsingestError(Exception):
+    """Base of every failure that may send a record to the DLQ."""
+
+    default_reason: ClassVar[str] = "internal_error"
+
+    def __init__(self, message: str, *, reason: str | None = None, retriable: bool = False) -> None:
+        super().__init__(message)
+        self.reason = reason or self.default_reason
+        self.retriable = retriable
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(reason={self.reason!r}, retriable={self.retriable}, {self})"
+
+
+class InvalidRecord(NewsingestError):
+    default_reason = "invalid_record"
+
+
+class FetchError(NewsingestError):
+    default_reason = "connect_error"
+
+
+class ExtractError(NewsingestError):
+    default_reason = "extract_failed"
+
+
+class ClassifyError(NewsingestError):
+    default_reason = "classify_failed"
+
+
+FETCH_REASONS: frozenset[str] = frozenset(
+    {
+        "invalid_url",
+        "blocked_address",
+        "blocked_scheme",
+        "robots_disallowed",
+        "too_many_redirects",
+        "too_large",
+        "timeout",
+        "http_4xx",
+        "http_5xx",
+        "unsupported_content_type",
+        "decode_error",
+        "tls_error",
+        "connect_error",
+    }
+)
+EXTRACT_REASONS: frozenset[str] = frozenset({"extract_timeout", "extract_empty", "extract_failed"})
