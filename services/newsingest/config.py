@@ -142,13 +142,13 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    kafka: KafkaSettings = KafkaSettings()
-    topics: TopicSettings = TopicSettings()
-    runner: RunnerSettings = RunnerSettings()
-    fetch: FetchSettings = FetchSettings()
-    enrich: EnrichSettings = EnrichSettings()
-    api: ApiSettings = ApiSettings()
-    discover: DiscoverSettings = DiscoverSettings()
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    topics: TopicSettings = Field(default_factory=TopicSettings)
+    runner: RunnerSettings = Field(default_factory=RunnerSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    enrich: EnrichSettings = Field(default_factory=EnrichSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    discover: DiscoverSettings = Field(default_factory=DiscoverSettings)
     sources_file: Path | None = Field(None, description="Feeds and sitemaps to poll (TOML/YAML).")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = Field(

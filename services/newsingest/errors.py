@@ -4,7 +4,7 @@ Every failure that can end a record's journey carries a stable ``reason`` code
 (the DLQ reason, also a metric label) and a ``retriable`` flag::
 
     NewsingestError
-     ├── InvalidRecord        a message that does not decode to its record type
+     ├── InvalidRecordError   a message that does not decode to its record type
      ├── FetchError           reasons: invalid_url, blocked_address, blocked_scheme,
      │                        robots_disallowed, too_many_redirects, too_large, timeout,
      │                        http_4xx, http_5xx, unsupported_content_type,
@@ -34,7 +34,7 @@ class NewsingestError(Exception):
         return f"{type(self).__name__}(reason={self.reason!r}, retriable={self.retriable}, {self})"
 
 
-class InvalidRecord(NewsingestError):
+class InvalidRecordError(NewsingestError):
     default_reason = "invalid_record"
 
 

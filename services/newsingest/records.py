@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_
 
 import orjson
 
-from newsingest.errors import InvalidRecord
+from newsingest.errors import InvalidRecordError
 
 URL_SCHEMA = "newsingest.url/1"
 PAGE_SCHEMA = "newsingest.page/1"
@@ -234,25 +234,26 @@ def encode(record: object) -> bytes:
 
 
 def decode(cls: type[R], data: bytes | str) -> R:
-    """Decode JSON bytes into record type ``cls``; raise InvalidRecord when it doesn't fit."""
+    """Decode JSON bytes into record type ``cls``; raise InvalidRecordError when it doesn't fit."""
     try:
         obj = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise InvalidRecord(f"not JSON: {exc}") from None
+        raise InvalidRecordError(f"not JSON: {exc}") from None
     return from_dict(cls, obj)
 
 
 def from_dict(cls: type[R], obj: Any) -> R:
     """Build record type ``cls`` from decoded JSON, checking the schema name."""
+    name = cls.__name__
     if not isinstance(obj, dict):
-        raise InvalidRecord(f"{cls.__name__}: expected a JSON object, got {type(obj).__name__}")
+        raise InvalidRecordError(f"{name}: expected a JSON object, got {type(obj).__name__}")
     expected = _schema_of(cls)
     if expected is not None and obj.get("schema", expected) != expected:
-        raise InvalidRecord(f"{cls.__name__}: schema {obj.get('schema')!r} is not {expected!r}")
+        raise InvalidRecordError(f"{name}: schema {obj.get('schema')!r} is not {expected!r}")
     try:
         return typing.cast(R, _build(cls, obj, cls.__name__))
     except (TypeError, ValueError) as exc:
-        raise InvalidRecord(str(exc)) from None
+        raise InvalidRecordError(str(exc)) from None
 
 
 def _schema_of(cls: type[Any]) -> str | None:
