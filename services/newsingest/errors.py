@@ -25,10 +25,21 @@ class NewsingestError(Exception):
 
     default_reason: ClassVar[str] = "internal_error"
 
-    def __init__(self, message: str, *, reason: str | None = None, retriable: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        retriable: bool = False,
+        url_id: str | None = None,
+        url: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.reason = reason or self.default_reason
         self.retriable = retriable
+        # What the failed record was about, for the DLQ record and the log line.
+        self.url_id = url_id
+        self.url = url
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(reason={self.reason!r}, retriable={self.retriable}, {self})"

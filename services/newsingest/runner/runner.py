@@ -1,0 +1,356 @@
+"""Consume → process → produce, with commits that never lose a record.
+
+The runner knows nothing of articles: it moves bytes between topics through a
+``Handler``. Delivery is at-least-once:
+
+- records of a partition are processed concurrently, up to a bound; when the
+  bound (or the stage-wide bound) is reached the partition is paused, so
+  memory holds at most one fetched batch per partition;
+- an input offset is committed only when it and every earlier offset of its
+  partition have had all their outputs acknowledged (``PartitionOffsets``);
+- a failure is retried by re-publishing the input with an attempts header,
+  and after the last attempt dead-lettered; the DLQ write is on the commit
+  path: until the broker acknowledges it, the offset stays uncommitted;
+- a produce that fails (broker away) is retried until it succeeds or the
+  partition is revoked or the stage stops; the offset then stays uncommitted
+  and the record is redelivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
+
+from newsingest.broker.publisher import Outgoing, Publisher
+from newsingest.config import RunnerSettings
+from newsingest.errors import NewsingestError
+from newsingest.metrics import Metrics
+from newsingest.runner.deadletter import dead_letter, retry_copy
+from newsingest.runner.message import Handler, Message
+from newsingest.runner.offsets import PartitionOffsets
+
+log = structlog.get_logger(__name__)
+
+_MAX_POLL_RECORDS = 500
+_PRODUCE_RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+class _AbandonedError(Exception):
+    """The partition was revoked or the stage is stopping: leave the offset uncommitted."""
+
+
+@dataclass(slots=True)
+class _Partition:
+    tp: TopicPartition
+    offsets: PartitionOffsets = field(default_factory=PartitionOffsets)
+    backlog: deque[Message] = field(default_factory=deque)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    paused: bool = False
+    revoked: bool = False
+
+
+class StageRunner:
+    """Runs one stage's consumer group member until ``stop`` is set."""
+
+    def __init__(
+        self,
+        *,
+        stage: str,
+        consumer: AIOKafkaConsumer,
+        topics: Sequence[str],
+        handler: Handler,
+        publisher: Publisher,
+        dlq_topic: str,
+        settings: RunnerSettings,
+        metrics: Metrics,
+        service_version: str,
+    ) -> None:
+        self.stage = stage
+        self._consumer = consumer
+        self._topics = list(topics)
+        self._handler = handler
+        self._publisher = publisher
+        self._dlq_topic = dlq_topic
+        self._settings = settings
+        self._metrics = metrics
+        self._version = service_version
+        self._partitions: dict[TopicPartition, _Partition] = {}
+        self._in_flight = 0
+        self._stopping = False
+        self.joined = asyncio.Event()  # set once the group gave us an assignment (maybe empty)
+
+    # --- lifecycle -------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._consumer.subscribe(self._topics, listener=_Listener(self))
+        await self._consumer.start()
+        committer = asyncio.create_task(self._commit_periodically(), name=f"{self.stage}-commit")
+        try:
+            await self._consume(stop)
+        finally:
+            self._stopping = True
+            committer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await committer
+            await self._drain(list(self._partitions.values()), self._settings.drain_timeout_s)
+            await self._commit(list(self._partitions.values()))
+            await self._consumer.stop()  # leaves the group
+            log.info("stage stopped", stage=self.stage)
+
+    async def _consume(self, stop: asyncio.Event) -> None:
+        stop_wait = asyncio.create_task(stop.wait())
+        try:
+            while not stop.is_set():
+                fetch = asyncio.create_task(
+                    self._consumer.getmany(timeout_ms=500, max_records=_MAX_POLL_RECORDS)
+                )
+                done, _ = await asyncio.wait(
+                    {fetch, stop_wait}, return_when=asyncio.FIRST_COMPLETED
+                )
+                if fetch not in done:
+                    fetch.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await fetch
+                    break
+                for tp, records in fetch.result().items():
+                    partition = self._partitions.get(tp)
+                    if partition is None or partition.revoked:
+                        continue
+                    for record in records:
+                        message = Message(
+                            topic=record.topic,
+                            partition=record.partition,
+                            offset=record.offset,
+                            key=record.key,
+                            value=record.value,
+                            headers=list(record.headers or ()),
+                            timestamp_ms=record.timestamp,
+                        )
+                        partition.offsets.add(record.offset)
+                        partition.backlog.append(message)
+                        self._metrics.records_in.labels(self.stage).inc()
+                self._dispatch()
+        finally:
+            stop_wait.cancel()
+
+    # --- dispatch and backpressure ----------------------------------------
+
+    def _dispatch(self) -> None:
+        """Start work from the backlogs while both bounds allow; pause what must wait."""
+        per_partition = self._settings.max_in_flight_per_partition
+        progress = True
+        while progress and self._in_flight < self._settings.max_in_flight:
+            progress = False
+            for partition in self._partitions.values():
+                if self._in_flight >= self._settings.max_in_flight:
+                    break
+                if partition.backlog and len(partition.tasks) < per_partition:
+                    self._start(partition, partition.backlog.popleft())
+                    progress = True
+        for partition in self._partitions.values():
+            self._set_paused(partition, bool(partition.backlog))
+
+    def _set_paused(self, partition: _Partition, paused: bool) -> None:
+        if partition.paused == paused or partition.revoked:
+            return
+        if paused:
+            self._consumer.pause(partition.tp)
+        else:
+            self._consumer.resume(partition.tp)
+        partition.paused = paused
+        self._metrics.paused_partitions.labels(self.stage).inc(1 if paused else -1)
+
+    def _start(self, partition: _Partition, message: Message) -> None:
+        task = asyncio.create_task(self._process(partition, message))
+        partition.tasks.add(task)
+        self._in_flight += 1
+        self._metrics.in_flight.labels(self.stage).inc()
+        task.add_done_callback(lambda t: self._finished(partition, t))
+
+    def _finished(self, partition: _Partition, task: asyncio.Task[None]) -> None:
+        partition.tasks.discard(task)
+        self._in_flight -= 1
+        self._metrics.in_flight.labels(self.stage).dec()
+        if not self._stopping:
+            self._dispatch()
+
+    # --- processing one record --------------------------------------------
+
+    async def _process(self, partition: _Partition, message: Message) -> None:
+        started = time.perf_counter()
+        try:
+            outputs = await self._outputs_for(message)
+            await self._publish(partition, outputs)
+        except _AbandonedError:
+            return  # not completed: redelivered after the next assignment
+        partition.offsets.complete(message.offset)
+        self._metrics.processing_seconds.labels(self.stage).observe(time.perf_counter() - started)
+
+    async def _outputs_for(self, message: Message) -> Sequence[Outgoing]:
+        """The stage's outputs, or the retry copy, or the DLQ record: always something to ack."""
+        try:
+            outputs = await asyncio.wait_for(
+                self._handler(message), self._settings.processing_timeout_s
+            )
+        except NewsingestError as exc:
+            return self._failure(message, exc)
+        except TimeoutError:
+            error = NewsingestError(
+                f"processing took more than {self._settings.processing_timeout_s:g} s",
+                reason="processing_timeout",
+                retriable=True,
+            )
+            return self._failure(message, error)
+        except Exception as exc:  # a bug must not stop the partition: dead-letter the record
+            log.exception("handler failed", **self._where(message))
+            return self._failure(message, NewsingestError(repr(exc), reason="internal_error"))
+        for output in outputs:
+            self._metrics.records_out.labels(self.stage, output.topic).inc()
+        return outputs
+
+    def _failure(self, message: Message, error: NewsingestError) -> list[Outgoing]:
+        if error.retriable and message.attempts < self._settings.max_attempts:
+            self._metrics.retries.labels(self.stage).inc()
+            log.warning(
+                "record will be retried",
+                reason=error.reason,
+                attempts=message.attempts,
+                error=str(error),
+                **self._where(message),
+            )
+            return [retry_copy(message)]
+        self._metrics.records_dlq.labels(self.stage, error.reason).inc()
+        log.warning(
+            "record dead-lettered",
+            reason=error.reason,
+            attempts=message.attempts,
+            error=str(error),
+            url_id=error.url_id,
+            **self._where(message),
+        )
+        return [dead_letter(message, error, self.stage, self._dlq_topic, self._version)]
+
+    async def _publish(self, partition: _Partition, outputs: Sequence[Outgoing]) -> None:
+        for attempt in range(10_000):
+            if partition.revoked or (self._stopping and attempt > 0):
+                raise _AbandonedError
+            try:
+                await self._publisher.publish(outputs)
+                return
+            except KafkaError as exc:
+                delay = _PRODUCE_RETRY_S[min(attempt, len(_PRODUCE_RETRY_S) - 1)]
+                log.warning("produce failed; retrying", error=repr(exc), delay_s=delay)
+                await asyncio.sleep(delay)
+        raise _AbandonedError
+
+    # --- commits ------------------------------------------------------------
+
+    async def _commit_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.commit_interval_s)
+            await self._commit(list(self._partitions.values()))
+            self._update_lag()
+
+    async def _commit(self, partitions: Sequence[_Partition]) -> None:
+        offsets: dict[TopicPartition, int] = {}
+        for partition in partitions:
+            offset = partition.offsets.committable()
+            if offset is not None:
+                offsets[partition.tp] = offset
+        if not offsets:
+            return
+        try:
+            await self._consumer.commit(offsets)
+        except (CommitFailedError, RebalanceInProgressError) as exc:
+            self._metrics.commits.labels(self.stage, "failed").inc()
+            log.warning("commit refused by the group; will retry", error=repr(exc))
+            return
+        except KafkaError as exc:
+            self._metrics.commits.labels(self.stage, "failed").inc()
+            log.warning("commit failed; will retry", error=repr(exc))
+            return
+        now = time.time()
+        for partition in partitions:
+            if partition.tp in offsets:
+                partition.offsets.committed = offsets[partition.tp]
+                labels = (self.stage, partition.tp.topic, str(partition.tp.partition))
+                self._metrics.last_commit_timestamp.labels(*labels).set(now)
+        self._metrics.commits.labels(self.stage, "ok").inc()
+
+    def _update_lag(self) -> None:
+        for partition in self._partitions.values():
+            highwater = self._consumer.highwater(partition.tp)
+            if highwater is None:
+                continue
+            position = partition.offsets.committed or 0
+            labels = (self.stage, partition.tp.topic, str(partition.tp.partition))
+            self._metrics.consumer_lag.labels(*labels).set(max(0, highwater - position))
+
+    # --- rebalances -----------------------------------------------------------
+
+    def _assigned(self, assigned: set[TopicPartition]) -> None:
+        for tp in assigned:
+            self._partitions.setdefault(tp, _Partition(tp))
+        self._metrics.rebalances.labels(self.stage, "assigned").inc()
+        log.info("partitions assigned", stage=self.stage, partitions=sorted(map(str, assigned)))
+        self.joined.set()
+
+    async def _revoked(self, revoked: set[TopicPartition]) -> None:
+        """Finish in-flight work of revoked partitions within the deadline, commit, forget them."""
+        partitions = [self._partitions[tp] for tp in revoked if tp in self._partitions]
+        for partition in partitions:
+            partition.backlog.clear()
+        # The group waits for us to rejoin: spend at most half the drain deadline here.
+        await self._drain(partitions, self._settings.drain_timeout_s / 2)
+        await self._commit(partitions)
+        for partition in partitions:
+            partition.revoked = True
+            if partition.paused:
+                self._metrics.paused_partitions.labels(self.stage).dec()
+            del self._partitions[partition.tp]
+            labels = (self.stage, partition.tp.topic, str(partition.tp.partition))
+            for gauge in (self._metrics.consumer_lag, self._metrics.last_commit_timestamp):
+                with contextlib.suppress(KeyError):
+                    gauge.remove(*labels)
+        self._metrics.rebalances.labels(self.stage, "revoked").inc()
+        log.info("partitions revoked", stage=self.stage, partitions=sorted(map(str, revoked)))
+
+    async def _drain(self, partitions: Sequence[_Partition], within_s: float) -> None:
+        tasks = [task for partition in partitions for task in partition.tasks]
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=within_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+            log.warning(
+                "in-flight work abandoned at deadline", stage=self.stage, count=len(pending)
+            )
+
+    def _where(self, message: Message) -> dict[str, object]:
+        return {
+            "stage": self.stage,
+            "topic": message.topic,
+            "partition": message.partition,
+            "offset": message.offset,
+        }
+
+
+class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: StageRunner) -> None:
+        self._runner = runner
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self._runner._revoked(revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self._runner._assigned(assigned)
