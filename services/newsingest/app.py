@@ -1,0 +1,163 @@
+"""The application: composes broker, publisher, API and stage runners, and runs them.
+
+Lifecycle: start everything (topics created, API listening), run until the
+stop event is set (SIGTERM/SIGINT), then drain: readiness goes false, each
+runner stops consuming, finishes or abandons in-flight work within the drain
+deadline and commits; the producer flushes; the broker (if embedded) stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+
+import structlog
+
+from newsingest import __version__
+from newsingest.api import Api
+from newsingest.broker.cluster import Cluster
+from newsingest.broker.publisher import Publisher
+from newsingest.config import Settings
+from newsingest.health import Health
+from newsingest.metrics import Metrics
+from newsingest.pipeline import enrich_handler, fetch_handler
+from newsingest.runner import Handler, StageRunner
+
+log = structlog.get_logger(__name__)
+
+STAGES = ("fetch", "enrich")
+_PROBE_INTERVAL_S = 2.0
+_LOOP_TICK_S = 0.5
+
+
+class App:
+    def __init__(
+        self, settings: Settings, stages: Sequence[str] = STAGES, metrics: Metrics | None = None
+    ) -> None:
+        unknown = sorted(set(stages) - set(STAGES))
+        if unknown:
+            raise ValueError(f"unknown stages {unknown}; choose from {', '.join(STAGES)}")
+        self.settings = settings
+        self.stages = list(dict.fromkeys(stages))
+        self.metrics = metrics or Metrics()
+        self.health = Health()
+        self.started = asyncio.Event()
+        self.cluster = Cluster(settings)
+        self.publisher: Publisher | None = None
+        self.api: Api | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self.metrics.build_info.info({"version": __version__})
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(self.cluster)
+            self.publisher = Publisher(self.cluster.producer("publisher"), self.metrics)
+            await stack.enter_async_context(self.publisher)
+            self.health.broker_reachable = True
+            if self.settings.api.enabled:
+                self.api = Api(
+                    self.settings.api,
+                    self.settings.topics,
+                    self.metrics,
+                    self.health,
+                    self.publisher,
+                )
+                await stack.enter_async_context(self.api)
+            runners = [await self._runner(stage, stack) for stage in self.stages]
+            stage_stop = asyncio.Event()
+            tasks = [asyncio.create_task(r.run(stage_stop), name=r.stage) for r in runners]
+            self.health.tasks.extend(tasks)
+            monitors = [
+                asyncio.create_task(self._probe_broker(), name="broker-probe"),
+                asyncio.create_task(self._watch_loop_lag(), name="loop-lag"),
+            ]
+            self.started.set()
+            log.info("newsingest running", stages=self.stages, version=__version__)
+            try:
+                await self._until_stop_or_failure(stop, tasks)
+            finally:
+                self.health.draining = True
+                stage_stop.set()
+                results = await asyncio.gather(*tasks, return_exceptions=True)
+                for monitor in monitors:
+                    monitor.cancel()
+                await asyncio.gather(*monitors, return_exceptions=True)
+            failures = [r for r in results if isinstance(r, BaseException)]
+            if failures:
+                raise failures[0]
+        log.info("newsingest stopped")
+
+    async def _until_stop_or_failure(
+        self, stop: asyncio.Event, tasks: list[asyncio.Task[None]]
+    ) -> None:
+        waiter = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+        for task in done:
+            if task is not waiter:
+                log.error("stage ended unexpectedly; stopping", stage=task.get_name())
+
+    async def _runner(self, stage: str, stack: AsyncExitStack) -> StageRunner:
+        topics = self.settings.topics
+        handler, source = await self._handler(stage, stack)
+        assert self.publisher is not None
+        runner = StageRunner(
+            stage=stage,
+            consumer=self.cluster.consumer(stage, group=stage),
+            topics=[source],
+            handler=handler,
+            publisher=self.publisher,
+            dlq_topic=topics.dlq,
+            settings=self.settings.runner,
+            metrics=self.metrics,
+            service_version=__version__,
+        )
+        self.health.stages[stage] = runner.joined
+        return runner
+
+    async def _handler(self, stage: str, stack: AsyncExitStack) -> tuple[Handler, str]:
+        """The stage's handler and its input topic; its resources join ``stack``."""
+        topics = self.settings.topics
+        if stage == "fetch":
+            from newsingest.fetch import Fetcher
+
+            fetcher = Fetcher(self.settings.fetch, self.metrics)
+            await stack.enter_async_context(fetcher)
+            return fetch_handler(fetcher, topics), topics.urls
+        from newsingest.enrich import Enricher, WorkerPool, warm_up
+
+        pool = WorkerPool(self.settings.enrich.workers, self.metrics, initializer=warm_up)
+        await stack.enter_async_context(pool)
+        enricher = Enricher(pool, self.settings.enrich, self.metrics)
+        return enrich_handler(enricher, topics), topics.pages
+
+    async def _probe_broker(self) -> None:
+        assert self.publisher is not None
+        while True:
+            reachable = await self.publisher.broker_reachable(_PROBE_INTERVAL_S)
+            if reachable != self.health.broker_reachable:
+                log.warning("broker reachability changed", reachable=reachable)
+            self.health.broker_reachable = reachable
+            self.metrics.broker_up.set(1 if reachable else 0)
+            await asyncio.sleep(_PROBE_INTERVAL_S)
+
+    async def _watch_loop_lag(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(_LOOP_TICK_S)
+            lag = time.perf_counter() - before - _LOOP_TICK_S
+            self.metrics.event_loop_lag_seconds.set(max(0.0, lag))
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    """SIGTERM and SIGINT set ``stop``, as Kubernetes and a terminal expect."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)

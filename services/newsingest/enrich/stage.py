@@ -1,0 +1,52 @@
+"""The enrich stage: a fetched page in, an enriched article out."""
+
+from __future__ import annotations
+
+import time
+
+from newsingest.config import EnrichSettings
+from newsingest.enrich.pool import WorkerPool
+from newsingest.enrich.work import enrich_page
+from newsingest.errors import NewsingestError
+from newsingest.metrics import Metrics
+from newsingest.records import ArticleRecord, PageRecord
+
+
+class Enricher:
+    """Runs extraction, cleaning and tagging of each page in the process pool."""
+
+    def __init__(self, pool: WorkerPool, settings: EnrichSettings, metrics: Metrics) -> None:
+        self._pool = pool
+        self._settings = settings
+        self._metrics = metrics
+
+    async def __call__(self, page: PageRecord) -> ArticleRecord:
+        started = time.perf_counter()
+        try:
+            article = await self._pool.run(
+                self._settings.timeout_s,
+                enrich_page,
+                page,
+                self._settings.timeout_s,
+                self._settings.max_body_chars,
+            )
+        except NewsingestError as exc:
+            exc.url_id, exc.url = page.url_id, page.url
+            raise
+        self._metrics.extract_seconds.observe(time.perf_counter() - started)
+        self._count(article)
+        return article
+
+    def _count(self, article: ArticleRecord) -> None:
+        for removal in article.removed:
+            self._metrics.removed_segments.labels(removal.reason).inc()
+        tags = article.tags
+        if tags.strike.is_strike:
+            self._metrics.tags.labels("strike").inc()
+        for kind, found in (
+            ("militia", tags.militias),
+            ("location", tags.locations),
+            ("weapon", tags.weapons),
+        ):
+            if found:
+                self._metrics.tags.labels(kind).inc(len(found))

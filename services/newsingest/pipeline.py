@@ -1,0 +1,61 @@
+"""Stage adapters: runner messages in, typed records through a stage, topic records out.
+
+This is the one place that knows both sides of the seam: which record type a
+topic carries, which topic a stage's output goes to and with which key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from newsingest.broker.publisher import Outgoing
+from newsingest.config import TopicSettings
+from newsingest.errors import InvalidRecordError, NewsingestError
+from newsingest.records import ArticleRecord, PageRecord, UrlRecord, decode, encode
+from newsingest.runner.message import Handler, Message
+from newsingest.urls import host_of
+
+FetchStage = Callable[[UrlRecord], Awaitable[PageRecord]]
+EnrichStage = Callable[[PageRecord], Awaitable[ArticleRecord]]
+
+
+def _value(message: Message) -> bytes:
+    if message.value is None:
+        raise InvalidRecordError("empty message (tombstone) on a data topic")
+    return message.value
+
+
+def fetch_handler(fetch: FetchStage, topics: TopicSettings) -> Handler:
+    async def handle(message: Message) -> Sequence[Outgoing]:
+        url = decode(UrlRecord, _value(message))
+        try:
+            page = await fetch(url)
+        except NewsingestError as exc:
+            exc.url_id, exc.url = url.url_id, url.url
+            raise
+        return [Outgoing(topics.pages, encode(page), key=page.url_id.encode())]
+
+    return handle
+
+
+def enrich_handler(enrich: EnrichStage, topics: TopicSettings) -> Handler:
+    async def handle(message: Message) -> Sequence[Outgoing]:
+        article = await enrich(decode(PageRecord, _value(message)))
+        return article_outputs(article, topics)
+
+    return handle
+
+
+def article_outputs(article: ArticleRecord, topics: TopicSettings) -> list[Outgoing]:
+    """news.articles always; news.strikes too when the article reports a strike."""
+    value = encode(article)
+    key = article.article_id.encode()
+    outputs = [Outgoing(topics.articles, value, key=key)]
+    if article.tags.strike.is_strike:
+        outputs.append(Outgoing(topics.strikes, value, key=key))
+    return outputs
+
+
+def url_output(url: UrlRecord, topics: TopicSettings) -> Outgoing:
+    """news.urls is keyed by host so that one host's URLs share a partition (politeness)."""
+    return Outgoing(topics.urls, encode(url), key=host_of(url.url).encode())

@@ -1,0 +1,109 @@
+"""``newsingest run --with-samples``: serve the repo's sample articles on loopback,
+submit them, and print one line per enriched article as it arrives."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+from aiohttp import web
+from aiokafka import TopicPartition
+
+from newsingest.app import App
+from newsingest.pipeline import url_output
+from newsingest.urls import url_record
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
+_CONTENT_TYPES = {".txt": "text/plain; charset=utf-8", ".html": "text/html; charset=utf-8"}
+
+
+def sample_files(directory: Path = SAMPLES_DIR) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in _CONTENT_TYPES and p.is_file())
+
+
+class SampleServer:
+    """A loopback HTTP origin for the sample files (an allowed exception to the SSRF guard)."""
+
+    def __init__(self, directory: Path = SAMPLES_DIR) -> None:
+        self.directory = directory
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/robots.txt", self._robots)
+        app.router.add_get("/{path:.+}", self._file)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        self.port = server.sockets[0].getsockname()[1] if server and server.sockets else 0
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def allow(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def urls(self) -> list[str]:
+        return [
+            f"http://127.0.0.1:{self.port}/{p.relative_to(self.directory).as_posix()}"
+            for p in sample_files(self.directory)
+        ]
+
+    async def _robots(self, request: web.Request) -> web.Response:
+        return web.Response(text="User-agent: *\nAllow: /\n")
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        path = (self.directory / request.match_info["path"]).resolve()
+        if not path.is_relative_to(self.directory) or not path.is_file():
+            raise web.HTTPNotFound()
+        content_type = _CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+        return web.Response(body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+async def submit_and_follow(
+    app: App, server: SampleServer, stop: asyncio.Event, out: TextIO = sys.stdout
+) -> None:
+    """Once the app runs: follow news.articles from its end, submit the samples, print lines."""
+    await app.started.wait()
+    topics = app.settings.topics
+    consumer = app.cluster.consumer("samples", group=None, auto_offset_reset="latest")
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topics.articles) or set()
+        tps = [TopicPartition(topics.articles, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_end(*tps)
+        for tp in tps:
+            await consumer.position(tp)  # pin the start before anything is submitted
+        assert app.publisher is not None
+        records = [url_record(u, "cli") for u in server.urls()]
+        await app.publisher.publish([url_output(r, topics) for r in records])
+        print(f"submitted {len(records)} sample articles; waiting for them…", file=out, flush=True)
+        while not stop.is_set():
+            batch = await consumer.getmany(timeout_ms=500)
+            for messages in batch.values():
+                for message in messages:
+                    print(describe(orjson.loads(message.value or b"{}")), file=out, flush=True)
+    finally:
+        await consumer.stop()
+
+
+def describe(article: dict[str, object]) -> str:
+    """One line per article: title, strike yes/no, militias, lines removed."""
+    tags = article.get("tags") or {}
+    assert isinstance(tags, dict)
+    strike = "strike" if (tags.get("strike") or {}).get("is_strike") else "no strike"
+    militias = ",".join(m["id"] for m in tags.get("militias") or []) or "-"
+    removed = article.get("removed") or []
+    assert isinstance(removed, list)
+    title = str(article.get("title") or article.get("url"))[:80]
+    return f"{title} | {strike} | militias: {militias} | removed: {len(removed)} lines"
