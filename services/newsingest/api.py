@@ -24,7 +24,7 @@ log = structlog.get_logger(__name__)
 
 def bound_port(site: web.TCPSite) -> int:
     """The port a started site listens on (0 asks the OS for one)."""
-    server = site._server
+    server = site._server  # aiohttp has no public accessor for the bound port
     sockets = getattr(server, "sockets", None) or []
     return int(sockets[0].getsockname()[1]) if sockets else 0
 
@@ -71,9 +71,7 @@ class Api:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._settings.host, self._settings.port)
         await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        self.port = sockets[0].getsockname()[1] if sockets else self._settings.port
+        self.port = bound_port(site) or self._settings.port
         log.info("http api listening", host=self._settings.host, port=self.port)
 
     async def stop(self) -> None:

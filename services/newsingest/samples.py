@@ -12,6 +12,7 @@ import orjson
 from aiohttp import web
 from aiokafka import TopicPartition
 
+from newsingest.api import bound_port
 from newsingest.app import App
 from newsingest.pipeline import url_output
 from newsingest.urls import url_record
@@ -40,8 +41,7 @@ class SampleServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        self.port = server.sockets[0].getsockname()[1] if server and server.sockets else 0
+        self.port = bound_port(site)
 
     async def stop(self) -> None:
         if self._runner is not None:
