@@ -21,7 +21,7 @@ class LinkerConfig:
     """Score a candidate needs to be linked; below it the report opens a new incident."""
     duplicate_similarity: float = 0.6
     """Estimated Jaccard of shingles above which a report is a copy of an earlier one."""
-    close_after_days: float = 7.0
+    close_after_days: float = 10.0
     """An incident with no new report for this long (in stream time) closes."""
     sketch_k: int = 64
     shingle_size: int = 4

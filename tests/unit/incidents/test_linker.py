@@ -117,7 +117,8 @@ def test_incidents_close_after_the_window(article: ArticleFactory) -> None:
     )
     closed = linker.close_stale()
     assert [c.incident_id for c in closed] == [old.incident_id]
-    assert closed[0].closed and closed[0].version == old.version + 1
+    assert closed[0].closed
+    assert closed[0].version == old.version + 1
     assert linker.open_count == 1
     assert linker.close_stale(datetime(2024, 3, 1, tzinfo=UTC))[0].incident_id == later.incident_id
 
