@@ -1,0 +1,96 @@
+"""Evidence about a line: does it read like a sentence, a headline, a fragment?
+
+Used to decide, without lists of known headlines, whether a line at the edge of
+a text belongs to the article. Everything here is cheap string work; the body's
+word set is only built when a candidate passes the structural checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from newsingest.extract._patterns import PATTERNS
+
+# Characters that end a line the way a sentence (or a quote of one) ends.
+SENTENCE_END = frozenset(".!?…:;\"”’'»)]")
+_WORD = re.compile(r"\w+")
+_MIN_HEADLINE_WORDS = 4
+_MAX_HEADLINE_WORDS = 25
+_MIN_SENTENCE_CASE_WORDS = 6
+_MAX_SENTENCE_CASE_WORDS = 14
+_TITLE_CASE_SHARE = 0.8
+_TITLE_CASE_MAX_OVERLAP = 0.2
+
+
+def ends_like_sentence(line: str) -> bool:
+    return bool(line) and line[-1] in SENTENCE_END
+
+
+def starts_mid_text(line: str) -> bool:
+    """True when a line starts in lower case, like a piece cut from the middle of a text.
+
+    Brand-style words with a capital inside ("iPhone", "eBay") are not cuts.
+    """
+    first = line.split(" ", 1)[0]
+    return first[:1].islower() and first.islower()
+
+
+def stem(word: str) -> str:
+    """A crude, language-light stem: enough to match "strikes" with "strike"."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> Counter[str]:
+    stop = PATTERNS.stopwords
+    return Counter(
+        stem(w)
+        for w in _WORD.findall(text.casefold())
+        if len(w) >= 3 and w not in stop and not w.isdigit()
+    )
+
+
+def is_title_case(words: list[str]) -> bool:
+    minor = PATTERNS.minor_words
+    major = [w for w in words if w[:1].isalpha() and w.casefold() not in minor]
+    if len(major) < 3:
+        return False
+    capitalised = sum(1 for w in major if w[0].isupper())
+    return capitalised / len(major) >= _TITLE_CASE_SHARE
+
+
+def headline_shape(line: str) -> bool:
+    """Cheap structural test: could this line be a headline (before any body evidence)?"""
+    if not line or (line[-1] in SENTENCE_END and line[-1] != "?"):
+        return False
+    words = line.split(" ")
+    if not _MIN_HEADLINE_WORDS <= len(words) <= _MAX_HEADLINE_WORDS:
+        return False
+    return is_title_case(words) or (
+        _MIN_SENTENCE_CASE_WORDS <= len(words) <= _MAX_SENTENCE_CASE_WORDS
+        and line[:1].isupper()
+        and line[-1] != "?"
+    )
+
+
+class Body:
+    """The content words of the kept text, built once per text and only when needed."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._counts = content_words("\n".join(lines))
+
+    def is_unrelated(self, line: str) -> bool:
+        """Headline-shaped and sharing (almost) no topic words with the rest of the text."""
+        if not headline_shape(line):
+            return False
+        own = content_words(line)
+        if not own:
+            return False
+        shared = sum(1 for w, n in own.items() if self._counts[w] > n)
+        overlap = shared / len(own)
+        if is_title_case(line.split(" ")):
+            return overlap <= _TITLE_CASE_MAX_OVERLAP
+        return shared == 0

@@ -1,0 +1,90 @@
+"""The cleaning patterns, loaded from ``patterns/*.yaml`` once, at import.
+
+Each language file lists regular expressions per kind of chrome (see
+``patterns/en.yaml`` for the kinds). All languages are merged: the patterns of
+one kind become a single compiled alternation, so a paragraph costs one regex
+call per kind, whatever the number of languages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_CASE_SENSITIVE = frozenset({"credit", "byline"})
+_KINDS = (
+    "trailer",
+    "inline",
+    "trailer_block",
+    "trailer_tail",
+    "credit",
+    "caption",
+    "metadata",
+    "byline",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    trailer: re.Pattern[str]
+    inline: re.Pattern[str]
+    trailer_block: re.Pattern[str]
+    trailer_tail: re.Pattern[str]
+    credit: re.Pattern[str]
+    caption: re.Pattern[str]
+    metadata: re.Pattern[str]
+    byline: re.Pattern[str]
+    months: dict[str, int]
+    minor_words: frozenset[str]
+    stopwords: frozenset[str]
+    languages: tuple[str, ...]
+
+
+def _alternation(kind: str, regexes: list[str]) -> re.Pattern[str]:
+    if not regexes:
+        return re.compile(r"(?!)")  # matches nothing
+    flags = re.UNICODE if kind in _CASE_SENSITIVE else re.UNICODE | re.IGNORECASE
+    for regex in regexes:
+        re.compile(regex, flags)  # fail at import, naming the bad one
+    return re.compile("|".join(f"(?:{r})" for r in regexes), flags)
+
+
+def _load_files() -> dict[str, dict[str, Any]]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    files = resources.files(__package__).joinpath("patterns")
+    data = {}
+    for entry in sorted(files.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            data[entry.name.removesuffix(".yaml")] = yaml.load(entry.read_text("utf-8"), loader)
+    return data
+
+
+def load() -> Patterns:
+    """Read and compile every language file (done once, into ``PATTERNS``)."""
+    files = _load_files()
+    merged: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+    months: dict[str, int] = {}
+    minor: set[str] = set()
+    stop: set[str] = set()
+    for spec in files.values():
+        for kind in _KINDS:
+            merged[kind].extend(str(r) for r in spec.get(kind) or ())
+        for number, name in enumerate(spec.get("months") or (), start=1):
+            months[str(name).casefold()] = number
+            months[str(name).casefold()[:3]] = number
+        minor.update(str(w).casefold() for w in spec.get("minor_words") or ())
+        stop.update(str(w).casefold() for w in spec.get("stopwords") or ())
+    return Patterns(
+        **{kind: _alternation(kind, merged[kind]) for kind in _KINDS},
+        months=months,
+        minor_words=frozenset(minor),
+        stopwords=frozenset(stop),
+        languages=tuple(files),
+    )
+
+
+PATTERNS = load()
