@@ -13,6 +13,7 @@ import courlan
 
 from newsingest.errors import FetchError
 from newsingest.records import UrlHints, UrlRecord, UrlSource, stable_id, utc_now
+from newsingest.redact import redact
 
 
 def canonicalize(url: str) -> str:
@@ -20,7 +21,9 @@ def canonicalize(url: str) -> str:
     candidate = url.strip()
     parts = urlsplit(candidate)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"not an absolute http(s) URL: {candidate[:200]!r}", reason="invalid_url")
+        raise FetchError(
+            f"not an absolute http(s) URL: {redact(candidate)[:200]!r}", reason="invalid_url"
+        )
     try:
         normalized = courlan.normalize_url(candidate, strict=False)
     except (ValueError, UnicodeError) as exc:
