@@ -70,10 +70,15 @@ class IncidentLinker:
         return state.record(updated_at=now)
 
     def restore(self, incident: IncidentRecord) -> None:
-        """Take an incident back into memory from its latest record (start-up replay).
+        """Take an incident into memory from a record of the compacted topic.
 
-        Later versions replace earlier ones; a closed incident is forgotten.
+        Fed at start-up (replay), and optionally live, so that incidents other
+        replicas open become known: a version no newer than the one held (our
+        own echo) changes nothing; a closed incident is forgotten.
         """
+        held = self._open.get(incident.incident_id)
+        if held is not None and held.version >= incident.version:
+            return
         self._forget(incident.incident_id)
         if incident.closed:
             return
@@ -83,6 +88,10 @@ class IncidentLinker:
             self._by_article[source.article_id] = state.incident_id
         self._index.add(state)
         self._advance(state.last_seen)
+
+    def drop(self, incident_id: str) -> None:
+        """Forget an incident (a tombstone on the compacted topic)."""
+        self._forget(incident_id)
 
     def close_stale(self, now: datetime | None = None) -> list[IncidentRecord]:
         """Close the incidents without a report for ``close_after_days``; their final versions.
