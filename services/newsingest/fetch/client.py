@@ -163,13 +163,18 @@ class GuardedClient:
         obey_robots: bool = True,
         truncate: bool = False,
     ) -> Response:
-        """One try, all hops, under the total deadline; any final status is returned."""
+        """One try, all hops, under the total deadline; any final status is returned.
+
+        The deadline counts the time spent resolving, connecting, waiting for and
+        reading answers, not the time queued for a host slot (politeness).
+        """
         if self._closed:
             raise RuntimeError("GuardedClient is stopped")
         try:
-            async with asyncio.timeout(self.settings.total_timeout_s):
+            async with asyncio.timeout(None) as deadline:
                 return await self._follow(
                     url,
+                    _Budget(deadline, self.settings.total_timeout_s),
                     accept=accept,
                     headers=headers or {},
                     max_bytes=max_bytes or self.settings.max_body_bytes,
@@ -186,6 +191,7 @@ class GuardedClient:
     async def _follow(
         self,
         url: str,
+        budget: _Budget,
         *,
         accept: frozenset[str] | None,
         headers: Mapping[str, str],
@@ -195,7 +201,8 @@ class GuardedClient:
     ) -> Response:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            target = await self._policy.check(current, self._resolver)
+            with budget.running():
+                target = await self._policy.check(current, self._resolver)
             crawl_delay = (
                 await self._robots.check(current) if obey_robots and self._robots else None
             )
@@ -211,7 +218,7 @@ class GuardedClient:
                     },
                     extensions={"timeout": self._timeouts},
                 )
-                with pinned(target), _transport_errors(current):
+                with budget.running(), pinned(target), _transport_errors(current):
                     response = await self._transport.handle_async_request(request)
                     try:
                         location = response.headers.get("location")
@@ -276,6 +283,26 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class _Budget:
+    """A deadline that runs only inside ``running()`` blocks, across the hops of one try."""
+
+    def __init__(self, deadline: asyncio.Timeout, seconds: float) -> None:
+        self._deadline = deadline
+        self._left = seconds
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        self._deadline.reschedule(started + self._left)
+        try:
+            yield
+        finally:
+            self._left -= loop.time() - started
+            if not self._deadline.expired():
+                self._deadline.reschedule(None)
 
 
 @contextmanager

@@ -3,6 +3,7 @@ function that fail the test if anything beyond 127.0.0.1 is ever dialled."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,8 +66,10 @@ def net() -> LoopbackOnly:
 def origin_factory() -> Iterator[Callable[..., Origin]]:
     started: list[Origin] = []
 
-    def make(routes: dict[str, Handler], host: str = LOOPBACK) -> Origin:
-        origin = Origin(routes, host=host).start()
+    def make(
+        routes: dict[str, Handler], host: str = LOOPBACK, tls: ssl.SSLContext | None = None
+    ) -> Origin:
+        origin = Origin(routes, host=host, tls=tls).start()
         started.append(origin)
         return origin
 

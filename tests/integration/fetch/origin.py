@@ -8,6 +8,7 @@ response closes its connection (simple, and every case stays independent).
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -47,13 +48,15 @@ class Origin:
     routes: dict[str, Handler]
     host: str = "127.0.0.1"
     port: int = 0
+    tls: ssl.SSLContext | None = None
     hits: Counter[str] = field(default_factory=Counter)
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
     _server: asyncio.Server | None = None
 
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.port}{path}"
 
     @property
     def authority(self) -> str:
@@ -67,7 +70,7 @@ class Origin:
             assert self._loop is not None
             asyncio.set_event_loop(self._loop)
             self._server = self._loop.run_until_complete(
-                asyncio.start_server(self._serve, self.host, self.port)
+                asyncio.start_server(self._serve, self.host, self.port, ssl=self.tls)
             )
             self.port = self._server.sockets[0].getsockname()[1]
             ready.set()
@@ -110,7 +113,7 @@ class Origin:
             handler = self.routes.get(path) or self.routes.get("*") or respond(404)
             await handler(Request(method, path, headers), writer)
             await writer.drain()
-        except (ConnectionError, ValueError):
+        except (ConnectionError, ValueError, ssl.SSLError):
             pass
         except asyncio.CancelledError:  # the origin is stopping; end the handler quietly
             pass
