@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable
 
@@ -45,9 +46,10 @@ async def test_requests_to_one_host_are_spaced_by_the_larger_of_delay_and_crawl_
             *(fetcher(url_record(named(a, "a.test", f"/p{i}"), "cli")) for i in range(4)),
             *(fetcher(url_record(named(b, "b.test", f"/p{i}"), "cli")) for i in range(3)),
         )
-    assert len(plain) == 4 and len(crawl) == 3
-    assert min(later - earlier for earlier, later in zip(plain, plain[1:])) >= 0.14
-    assert min(later - earlier for earlier, later in zip(crawl, crawl[1:])) >= 0.29
+    assert len(plain) == 4
+    assert len(crawl) == 3
+    assert min(later - earlier for earlier, later in itertools.pairwise(plain)) >= 0.14
+    assert min(later - earlier for earlier, later in itertools.pairwise(crawl)) >= 0.29
 
 
 async def test_a_slow_host_does_not_hold_up_the_others(
@@ -76,4 +78,4 @@ async def test_a_slow_host_does_not_hold_up_the_others(
     slow_first = min(t for key, t in done.items() if key.startswith("slow"))
     assert fast_done < slow_first < 1.9  # the fast host finished while the slow one answered
     assert len(slow_starts) == 3
-    assert all(b - a >= 0.95 for a, b in zip(slow_starts, slow_starts[1:]))  # one at a time
+    assert all(b - a >= 0.95 for a, b in itertools.pairwise(slow_starts))  # one at a time
