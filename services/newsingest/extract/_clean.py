@@ -38,6 +38,7 @@ from newsingest.records import Removal, Span
 
 _MAX_CHROME_CHARS = 600  # longer paragraphs are never whole-line chrome
 _TAIL_WINDOW = 400  # glued trailers are looked for in this many last characters
+_MAX_TAIL_SHARE = 3  # a tail zone is at most a third of the article before it
 _LEAD_LINES = 3  # metadata prefixes are looked for in the first lines only
 _EDGE_LINES = 4  # at most this many headlines/fragments are peeled off each edge
 _MAX_CAPTION_WORDS = 40
@@ -185,10 +186,15 @@ def _byline_names(line: str) -> list[str]:
     return [n.strip(" ,") for n in _BYLINE_NAMES.split(names) if n.strip(" ,")]
 
 
+_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
+
+
 def _drop_title_line(paras: list[_Para], title: str) -> None:
-    wanted = " ".join(title.split()).casefold()
+    """The title repeated as a leading line, also without the site name ("Opinion | ...")."""
+    full = " ".join(title.split()).casefold()
+    wanted = {full} | {p for p in _TITLE_PARTS.split(full) if p.count(" ") >= 2}
     for para in paras[:_LEAD_LINES]:
-        if para.kept and para.text.casefold() == wanted:
+        if para.kept and para.text.casefold() in wanted:
             para.reason = reason.DUPLICATE
             return
 
@@ -222,6 +228,8 @@ def _strip_chrome(paras: list[_Para]) -> set[str]:
             in_link_block = True
         elif PATTERNS.credit.fullmatch(line):
             para.reason = reason.CREDIT
+        elif _is_shouted_headline(line):
+            para.reason = reason.UNRELATED_HEADLINE
         elif PATTERNS.caption.match(line):
             para.reason = reason.CAPTION
             caption_keys.add(_key(line))
@@ -230,6 +238,15 @@ def _strip_chrome(paras: list[_Para]) -> set[str]:
     _strip_glued_trailers(paras)
     _strip_tail_zone(paras)
     return caption_keys
+
+
+def _is_shouted_headline(line: str) -> bool:
+    """An all-capitals line of 5+ words that does not end a sentence: a link to another story.
+
+    Sites put such links between paragraphs ("SEAN SPICER ELIMINATED FROM ..."); the
+    article's own subheads, when capitalised, are short.
+    """
+    return line.isupper() and line.count(" ") >= 4 and line[-1] not in '.:;,"”'
 
 
 def _split_credit(para: _Para, caption_keys: set[str]) -> None:
@@ -270,9 +287,13 @@ def _strip_tail_zone(paras: list[_Para]) -> None:
             start = index
     if start is None:
         return
-    for para in paras[start + 1 :]:
-        if para.kept:
-            para.reason = reason.TRAILER
+    zone = [p for p in paras[start + 1 :] if p.kept]
+    zone_chars = sum(len(p.text) for p in zone)
+    article_chars = sum(len(p.text) for p in paras[:start] if p.kept)
+    if zone_chars * _MAX_TAIL_SHARE > article_chars:
+        return  # too much to be a box at the end: a list that belongs to the article
+    for para in zone:
+        para.reason = reason.TRAILER
 
 
 def _strip_glued_trailers(paras: list[_Para]) -> None:

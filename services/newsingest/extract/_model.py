@@ -10,7 +10,8 @@ from newsingest.records import Removal, Span
 # Why a piece of the input is not in the article text (``Removal.reason``):
 TRAILER: Final = "trailer"  # site chrome: comments notice, newsletter, "Read more", related
 #                             links, share/follow, copyright, update notes, reporting credits
-UNRELATED_HEADLINE: Final = "unrelated_headline"  # another story's headline glued at an edge
+UNRELATED_HEADLINE: Final = "unrelated_headline"  # another story's headline: glued at an
+#                                                   edge, or an all-capitals link line
 CAPTION: Final = "caption"  # a picture caption (with or without its credit)
 CREDIT: Final = "credit"  # a picture/agency credit alone: "Getty Images", "(PA)"
 METADATA_PREFIX: Final = "metadata_prefix"  # "date 2021-02-26", "By Jane Doe" before the body
