@@ -137,7 +137,9 @@ async def _broker(settings: Settings, args: argparse.Namespace) -> int:
     async with EmbeddedBroker(args.port) as broker:
         print(
             f"embedded broker (memory-only, not for production data) on {broker.bootstrap_servers}\n"
-            f"export NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS={broker.bootstrap_servers}",
+            f"export NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS={broker.bootstrap_servers}\n"
+            "export NEWSINGEST_KAFKA_IDEMPOTENCE=false  # Tansu has no idempotent producer\n"
+            "export NEWSINGEST_KAFKA_SESSION_TIMEOUT_MS=6000  # Tansu holds joins for half of it",
             flush=True,
         )
         await stop.wait()

@@ -60,6 +60,7 @@ def make_consumer(
     *,
     group_id: str | None,
     client_id: str,
+    session_timeout_ms: int,
     auto_offset_reset: str = "earliest",
     group_instance_id: str | None = None,
 ) -> AIOKafkaConsumer:
@@ -73,7 +74,8 @@ def make_consumer(
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset=auto_offset_reset,
-        session_timeout_ms=kafka.session_timeout_ms,
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=min(3000, session_timeout_ms // 3),
         max_poll_interval_ms=kafka.max_poll_interval_ms,
         fetch_max_bytes=kafka.fetch_max_bytes,
         max_partition_fetch_bytes=kafka.max_partition_fetch_bytes,

@@ -42,6 +42,13 @@ class Cluster:
         configured = self.settings.kafka.idempotence
         return (not self.embedded) if configured is None else configured
 
+    @property
+    def session_timeout_ms(self) -> int:
+        configured = self.settings.kafka.session_timeout_ms
+        if configured is not None:
+            return configured
+        return 6_000 if self.embedded else 45_000
+
     async def start(self) -> None:
         if self.embedded and self._embedded is None:
             self._embedded = EmbeddedBroker(self.settings.kafka.embedded_port)
@@ -90,6 +97,7 @@ class Cluster:
             self.bootstrap_servers,
             group_id=f"{kafka.group_prefix}.{group}" if group else None,
             client_id=f"{kafka.client_id}.{name}",
+            session_timeout_ms=self.session_timeout_ms,
             auto_offset_reset=auto_offset_reset,
             group_instance_id=f"{instance}.{group}" if instance and group else None,
         )
