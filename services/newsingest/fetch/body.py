@@ -88,4 +88,6 @@ async def read_capped(response: httpx.Response, max_bytes: int, *, truncate: boo
                 break
             raise FetchError(f"body over the {max_bytes} byte cap", reason="too_large")
         body += piece
+    if inflater is not None and raw_seen and not body:
+        raise FetchError(f"{coding} body decodes to nothing", reason="decode_error")
     return bytes(body)

@@ -25,7 +25,11 @@ Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 """``await resolver(host, port)`` -> the host's addresses as strings, in preference order."""
 
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+# Not globally reachable, though some Python versions call parts of them global.
+_ALSO_BLOCKED = tuple(
+    ipaddress.ip_network(net)
+    for net in ("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "240.0.0.0/4")
+)
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
@@ -48,7 +52,7 @@ def is_public(address: IPAddress) -> bool:
         embedded = _embedded_ipv4(address)
         if embedded is not None:
             return is_public(embedded)
-    if address in _CGNAT:
+    if any(address in net for net in _ALSO_BLOCKED):
         return False
     return address.is_global and not (
         address.is_multicast
