@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
 
 import orjson
 import pytest
@@ -18,6 +19,8 @@ from newsingest.runner import Handler, Message, StageRunner
 from tests.conftest import SettingsFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
+
+T = TypeVar("T")
 
 
 async def _produce(cluster: Cluster, topic: str, values: Sequence[bytes]) -> None:
@@ -65,12 +68,13 @@ def consumer_cluster_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[
     return [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
 
 
-async def _run_until(runner: StageRunner, condition: asyncio.Event, within_s: float = 30) -> None:
+async def _run_while(runner: StageRunner, condition: Awaitable[T], within_s: float = 30) -> T:
+    """Run the stage until ``condition`` is done; then stop it as SIGTERM would."""
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:
         async with asyncio.timeout(within_s):
-            await condition.wait()
+            return await condition
     finally:
         stop.set()
         await task
@@ -115,7 +119,7 @@ async def test_every_input_is_output_or_dead_lettered_and_offsets_committed(
     async with Cluster(settings) as cluster:
         await _produce(cluster, settings.topics.urls, values)
         async with Publisher(cluster.producer("runner"), Metrics()) as publisher:
-            await _run_until(_runner(cluster, settings, handler, publisher, "s1"), done)
+            await _run_while(_runner(cluster, settings, handler, publisher, "s1"), done.wait())
         outputs = await _read(cluster, settings.topics.pages, 54)
         dead = await _read(cluster, settings.topics.dlq, 6)
         assert sorted(orjson.loads(m.value or b"")["out"] for m in outputs) == [
@@ -154,18 +158,9 @@ async def test_retriable_failure_is_retried_then_dead_lettered_and_partition_mov
             await publisher.publish(
                 [Outgoing(settings.topics.urls, orjson.dumps({"n": n}), key=b"k") for n in (0, 1)]
             )
-            finished = asyncio.Event()
-
-            async def watch() -> None:
-                while len(seen_attempts) < 3 or not later_done.is_set():
-                    await asyncio.sleep(0.05)
-                await asyncio.sleep(1.0)  # let the last attempt time out and reach the DLQ
-                finished.set()
-
-            watcher = asyncio.create_task(watch())
-            await _run_until(_runner(cluster, settings, handler, publisher, "s2"), finished)
-            await watcher
-        dead = await _read(cluster, settings.topics.dlq, 1)
+            runner = _runner(cluster, settings, handler, publisher, "s2")
+            dead = await _run_while(runner, _read(cluster, settings.topics.dlq, 1))
+        assert later_done.is_set()
         record = orjson.loads(dead[0].value or b"")
         assert seen_attempts == [1, 2, 3]
         assert record["reason"] == "processing_timeout"

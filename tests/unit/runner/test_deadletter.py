@@ -7,7 +7,9 @@ from newsingest.runner.deadletter import dead_letter, retry_copy
 from newsingest.runner.message import ATTEMPTS_HEADER, Message
 
 
-def _message(value: bytes, key: bytes | None = b"example.com", attempts: int | None = None) -> Message:
+def _message(
+    value: bytes, key: bytes | None = b"example.com", attempts: int | None = None
+) -> Message:
     headers = [(ATTEMPTS_HEADER, str(attempts).encode())] if attempts else []
     return Message("news.urls", 2, 41, key, value, headers, 0)
 
@@ -30,7 +32,8 @@ def test_dead_letter_keeps_original_bytes_and_redacts_credentials() -> None:
         "value": '{"url": "x"}',
         "encoding": "utf-8",
     }
-    assert "hunter2" not in record["error"] and "abc" not in record["error"]
+    assert "hunter2" not in record["error"]
+    assert "abc" not in record["error"]
     assert dict(out.headers)["newsingest-reason"] == b"http_4xx"
     assert record["url_id"] == "u1"
 
