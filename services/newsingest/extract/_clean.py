@@ -20,6 +20,7 @@ the cost stays linear in the input.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -228,7 +229,7 @@ def _strip_chrome(paras: list[_Para]) -> set[str]:
             in_link_block = True
         elif PATTERNS.credit.fullmatch(line):
             para.reason = reason.CREDIT
-        elif _is_shouted_headline(line):
+        elif not para.heading and _is_shouted_headline(line):
             para.reason = reason.UNRELATED_HEADLINE
         elif PATTERNS.caption.match(line):
             para.reason = reason.CAPTION
@@ -246,7 +247,7 @@ def _is_shouted_headline(line: str) -> bool:
     Sites put such links between paragraphs ("SEAN SPICER ELIMINATED FROM ..."); the
     article's own subheads, when capitalised, are short.
     """
-    return line.isupper() and line.count(" ") >= 4 and line[-1] not in '.:;,"”'
+    return line.isupper() and line.count(" ") >= 4 and (line[-1].isalpha() or line[-1] in "!'’")
 
 
 def _split_credit(para: _Para, caption_keys: set[str]) -> None:
@@ -328,6 +329,12 @@ def _is_prose(line: str) -> bool:
 
 
 def _strip_repeats(paras: list[_Para], caption_keys: set[str]) -> None:
+    """A caption's text seen again is a caption; a prose paragraph seen twice, a repeat.
+
+    A paragraph found three or more times is a template the article repeats on purpose
+    (the same question put to each interviewee): it stays.
+    """
+    counts = Counter(_key(p.text) for p in paras if p.kept)
     seen: set[str] = set()
     for para in paras:
         if not para.kept:
@@ -335,7 +342,7 @@ def _strip_repeats(paras: list[_Para], caption_keys: set[str]) -> None:
         key = _key(para.text)
         if key in caption_keys:
             para.reason = reason.CAPTION
-        elif key in seen and _is_prose(para.text):
+        elif key in seen and counts[key] == 2 and _is_prose(para.text):
             para.reason = reason.DUPLICATE
         seen.add(key)
 
@@ -409,9 +416,9 @@ def _split_glued_head(para: _Para, evidence: Callable[[], Body]) -> bool:
     if cut is None or cut < 7:
         return False
     head = " ".join(words[: cut - 1])
-    if not headline_shape(head) or not is_title_case(words[: cut - 1]):
-        return False
-    if not evidence().is_unrelated(head):
+    if "," in head or not headline_shape(head) or not is_title_case(words[: cut - 1]):
+        return False  # names listed with commas open many a first sentence
+    if not evidence().is_unrelated(head, strict=True):
         return False
     para.before.append(Removal(head, reason.UNRELATED_HEADLINE))
     para.text = para.text[len(head) :].lstrip()

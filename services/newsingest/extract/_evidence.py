@@ -31,10 +31,11 @@ def ends_like_sentence(line: str) -> bool:
 def starts_mid_text(line: str) -> bool:
     """True when a line starts in lower case, like a piece cut from the middle of a text.
 
-    Brand-style words with a capital inside ("iPhone", "eBay") are not cuts.
+    Brand-style words with a capital or a digit inside ("iPhone", "my6sense") are not cuts.
     """
     first = line.split(" ", 1)[0]
-    return first[:1].islower() and first.islower()
+    letters = first.rstrip(",;:.'’")
+    return letters.isalpha() and letters.islower()
 
 
 def stem(word: str) -> str:
@@ -82,8 +83,11 @@ class Body:
     def __init__(self, lines: Iterable[str]) -> None:
         self._counts = content_words("\n".join(lines))
 
-    def is_unrelated(self, line: str) -> bool:
-        """Headline-shaped and sharing (almost) no topic words with the rest of the text."""
+    def is_unrelated(self, line: str, *, strict: bool = False) -> bool:
+        """Headline-shaped and sharing (almost) no topic words with the rest of the text.
+
+        ``strict``: no shared topic word at all, whatever the case style.
+        """
         if not headline_shape(line):
             return False
         own = content_words(line)
@@ -91,6 +95,6 @@ class Body:
             return False
         shared = sum(1 for w, n in own.items() if self._counts[w] > n)
         overlap = shared / len(own)
-        if is_title_case(line.split(" ")):
+        if is_title_case(line.split(" ")) and not strict:
             return overlap <= _TITLE_CASE_MAX_OVERLAP
         return shared == 0
