@@ -1,0 +1,389 @@
+"""The manifests agree with the service and with each other.
+
+Settings names and values are read by the real ``Settings`` model; selectors
+select what they mean to; autoscalers stop at the partition count; the
+network policy keeps private ranges out; the drain fits the grace period.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from newsingest.config import Settings
+from tests.deploy.manifests import DEPLOY, OVERLAYS, Manifest, by_kind, containers, named, workloads
+from tests.deploy.test_security import cpu_cores
+
+STAGES = ("discover", "fetch", "enrich", "incidents")
+DEFAULTS = Settings()
+# The topic each scalable stage consumes.
+INPUT_TOPIC = {"fetch": DEFAULTS.topics.urls, "enrich": DEFAULTS.topics.pages}
+
+
+def settings_env_names() -> set[str]:
+    """Every NEWSINGEST_* variable the Settings model reads."""
+    names = set()
+    for field, info in Settings.model_fields.items():
+        group = info.annotation
+        if isinstance(group, type) and issubclass(group, BaseModel):
+            names |= {f"NEWSINGEST_{field}_{sub}".upper() for sub in group.model_fields}
+        else:
+            names.add(f"NEWSINGEST_{field}".upper())
+    return names
+
+
+def setting(settings: Settings, env_name: str) -> Any:
+    """The value that ``env_name`` sets, read back from the model."""
+    rest = env_name.removeprefix("NEWSINGEST_").lower()
+    if rest in Settings.model_fields:
+        return getattr(settings, rest)
+    group, _, field = rest.partition("_")
+    return getattr(getattr(settings, group), field)
+
+
+def same(parsed: Any, raw: str) -> bool:
+    if isinstance(parsed, bool):
+        return parsed == (raw.lower() in {"1", "true", "yes", "on"})
+    if isinstance(parsed, int | float):
+        return float(parsed) == float(raw)
+    if isinstance(parsed, Path):
+        return str(parsed) == raw
+    return str(parsed) == raw
+
+
+def settings_data(manifests: list[Manifest]) -> dict[str, str]:
+    maps = [m for m in by_kind(manifests, "ConfigMap") if "-settings" in m["metadata"]["name"]]
+    assert len(maps) == 1
+    data: dict[str, str] = maps[0]["data"]
+    return data
+
+
+def stage_of(workload: Manifest) -> str:
+    args = workload["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[:2] == ["run", "--stages"], args
+    return str(args[2])
+
+
+def container_env(workload: Manifest) -> list[dict[str, Any]]:
+    env: list[dict[str, Any]] = workload["spec"]["template"]["spec"]["containers"][0].get("env", [])
+    return env
+
+
+def load_settings(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Settings:
+    for name in list(os.environ):
+        if name.startswith("NEWSINGEST_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return Settings()
+
+
+def test_env_name_helper_knows_the_settings() -> None:
+    names = settings_env_names()
+    assert "NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS" in names
+    assert "NEWSINGEST_SOURCES_FILE" in names
+    assert "NEWSINGEST_KAFKA_BOOTSTRAP_SERVER" not in names
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_setting_is_a_real_one_and_parses(
+    rendered: dict[str, list[Manifest]], overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known = settings_env_names()
+    shared = settings_data(rendered[overlay])
+    for workload in workloads(rendered[overlay]):
+        literal = {e["name"]: e["value"] for e in container_env(workload) if "value" in e}
+        referenced = {e["name"] for e in container_env(workload)}
+        unknown = (shared.keys() | referenced) - known
+        assert not unknown, f"{workload['metadata']['name']}: not settings: {sorted(unknown)}"
+        env = {**shared, **literal}
+        settings = load_settings(monkeypatch, env)
+        for name, raw in env.items():
+            assert same(setting(settings, name), raw), f"{name}={raw} read as something else"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_one_deployment_per_stage(rendered: dict[str, list[Manifest]], overlay: str) -> None:
+    stages = sorted(stage_of(w) for w in workloads(rendered[overlay]))
+    assert stages == sorted(STAGES)
+    for workload in workloads(rendered[overlay]):
+        assert workload["metadata"]["name"] == f"newsingest-{stage_of(workload)}"
+
+
+def test_the_service_knows_every_deployed_stage() -> None:
+    from newsingest.app import STAGES as SERVICE_STAGES
+
+    assert set(STAGES) <= set(SERVICE_STAGES)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_singletons_never_run_twice(rendered: dict[str, list[Manifest]], overlay: str) -> None:
+    for stage in ("discover", "incidents"):
+        deployment = named(rendered[overlay], "Deployment", f"newsingest-{stage}")
+        assert deployment["spec"]["replicas"] == 1
+        assert deployment["spec"]["strategy"]["type"] == "Recreate"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_grace_period_outlasts_the_drain(rendered: dict[str, list[Manifest]], overlay: str) -> None:
+    drain = float(settings_data(rendered[overlay]).get("NEWSINGEST_RUNNER_DRAIN_TIMEOUT_S", 0))
+    drain = drain or DEFAULTS.runner.drain_timeout_s
+    for workload in workloads(rendered[overlay]):
+        pod = workload["spec"]["template"]["spec"]
+        pre_stop = pod["containers"][0].get("lifecycle", {}).get("preStop", {})
+        sleep = pre_stop.get("sleep", {}).get("seconds", 0)
+        grace = pod["terminationGracePeriodSeconds"]
+        assert grace >= sleep + drain + 5, f"{workload['metadata']['name']}: {grace} s"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_static_membership_and_credentials_come_from_the_pod(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    for workload in workloads(rendered[overlay]):
+        env = {e["name"]: e for e in container_env(workload)}
+        instance = env["NEWSINGEST_KAFKA_GROUP_INSTANCE_ID"]["valueFrom"]["fieldRef"]
+        assert instance["fieldPath"] == "metadata.name"
+        for name in ("NEWSINGEST_KAFKA_SASL_USERNAME", "NEWSINGEST_KAFKA_SASL_PASSWORD"):
+            assert "secretKeyRef" in env[name]["valueFrom"], name
+        assert not any("PASSWORD" in e["name"] and "value" in e for e in env.values())
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_enrich_workers_follow_the_cpu_request(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    deployment = named(rendered[overlay], "Deployment", "newsingest-enrich")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    ref = {e["name"]: e for e in container["env"]}["NEWSINGEST_ENRICH_WORKERS"]["valueFrom"]
+    assert ref["resourceFieldRef"]["containerName"] == container["name"]
+    assert ref["resourceFieldRef"]["resource"] == "requests.cpu"
+    workers = math.ceil(cpu_cores(container["resources"]["requests"]["cpu"]))
+    assert workers >= 1
+    assert cpu_cores(container["resources"]["limits"]["cpu"]) >= workers
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_sources_file_is_mounted_from_the_config_map(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    deployment = named(rendered[overlay], "Deployment", "newsingest-discover")
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    path = Path({e["name"]: e for e in container["env"]}["NEWSINGEST_SOURCES_FILE"]["value"])
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == str(path.parent))
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    config_map = named(rendered[overlay], "ConfigMap", volume["configMap"]["name"])
+    assert path.name in config_map["data"]
+    assert "sources:" in config_map["data"][path.name]
+
+
+def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return all(labels.get(key) == value for key, value in selector.items())
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_selectors_select_what_they_mean(rendered: dict[str, list[Manifest]], overlay: str) -> None:
+    manifests = rendered[overlay]
+    pods = {
+        w["metadata"]["name"]: w["spec"]["template"]["metadata"]["labels"]
+        for w in workloads(manifests)
+    }
+    for workload in workloads(manifests):
+        assert _selects(
+            workload["spec"]["selector"]["matchLabels"], pods[workload["metadata"]["name"]]
+        )
+    api = named(manifests, "Service", "newsingest-api")
+    assert [n for n, labels in pods.items() if _selects(api["spec"]["selector"], labels)] == [
+        "newsingest-discover"
+    ]
+    metrics = named(manifests, "Service", "newsingest-metrics")
+    assert all(_selects(metrics["spec"]["selector"], labels) for labels in pods.values())
+    for budget in by_kind(manifests, "PodDisruptionBudget"):
+        chosen = [
+            n
+            for n, labels in pods.items()
+            if _selects(budget["spec"]["selector"]["matchLabels"], labels)
+        ]
+        assert chosen == [budget["metadata"]["name"]]
+        assert budget["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
+    for service in by_kind(manifests, "Service"):
+        for port in service["spec"]["ports"]:
+            for name, labels in pods.items():
+                if _selects(service["spec"]["selector"], labels):
+                    ports = named(manifests, "Deployment", name)["spec"]["template"]["spec"][
+                        "containers"
+                    ][0]["ports"]
+                    assert port["targetPort"] in {p["name"] for p in ports}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_service_monitor_scrapes_every_stage_once(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    manifests = rendered[overlay]
+    monitor = by_kind(manifests, "ServiceMonitor")[0]
+    chosen = [
+        s
+        for s in by_kind(manifests, "Service")
+        if _selects(monitor["spec"]["selector"]["matchLabels"], s["metadata"]["labels"])
+        and {e["port"] for e in monitor["spec"]["endpoints"]}
+        & {p["name"] for p in s["spec"]["ports"]}
+    ]
+    assert [s["metadata"]["name"] for s in chosen] == ["newsingest-metrics"]
+    # The alert rules match job="newsingest": the job comes from this label.
+    assert chosen[0]["metadata"]["labels"][monitor["spec"]["jobLabel"]] == "newsingest"
+    assert chosen[0]["spec"]["publishNotReadyAddresses"] is True
+
+
+def _topics(manifests: list[Manifest]) -> dict[str, Manifest]:
+    return {t["metadata"]["name"]: t for t in by_kind(manifests, "KafkaTopic")}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_topics_match_the_settings(rendered: dict[str, list[Manifest]], overlay: str) -> None:
+    topics = _topics(rendered[overlay])
+    wanted = DEFAULTS.topics
+    names = {wanted.urls, wanted.pages, wanted.articles, wanted.strikes, wanted.dlq}
+    assert topics.keys() == names | {wanted.seen, wanted.incidents}
+    compacted = {n for n, t in topics.items() if t["spec"]["config"]["cleanup.policy"] == "compact"}
+    assert compacted == {wanted.seen, wanted.incidents}
+    for name in (wanted.pages, wanted.dlq):
+        limit = int(topics[name]["spec"]["config"]["max.message.bytes"])
+        assert limit >= DEFAULTS.kafka.max_request_bytes, name
+    for topic in topics.values():
+        spec = topic["spec"]
+        assert int(spec["config"]["min.insync.replicas"]) <= spec["replicas"]
+        cluster = topic["metadata"]["labels"]["strimzi.io/cluster"]
+        bootstrap = settings_data(rendered[overlay])["NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS"]
+        assert bootstrap.startswith(f"{cluster}-kafka-bootstrap."), (cluster, bootstrap)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_autoscalers_stop_at_the_partition_count(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    manifests = rendered[overlay]
+    topics = _topics(manifests)
+    settings = settings_data(manifests)
+    scaled = set()
+    for hpa in by_kind(manifests, "HorizontalPodAutoscaler"):
+        target = named(manifests, "Deployment", hpa["spec"]["scaleTargetRef"]["name"])
+        stage = stage_of(target)
+        scaled.add(stage)
+        assert "replicas" not in target["spec"], "the autoscaler owns the replica count"
+        assert hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+        assert hpa["spec"]["maxReplicas"] <= topics[INPUT_TOPIC[stage]]["spec"]["partitions"]
+    for scaler in by_kind(manifests, "ScaledObject"):
+        target = named(manifests, "Deployment", scaler["spec"]["scaleTargetRef"]["name"])
+        stage = stage_of(target)
+        scaled.add(stage)
+        assert "replicas" not in target["spec"]
+        (trigger,) = scaler["spec"]["triggers"]
+        meta = trigger["metadata"]
+        assert trigger["type"] == "kafka"
+        assert meta["topic"] == INPUT_TOPIC[stage]
+        assert meta["consumerGroup"] == f"{DEFAULTS.kafka.group_prefix}.{stage}"
+        assert meta["bootstrapServers"] == settings["NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS"]
+        sasl = settings.get("NEWSINGEST_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").startswith("SASL")
+        assert ("sasl" in meta) == sasl
+        assert scaler["spec"]["maxReplicaCount"] <= topics[meta["topic"]]["spec"]["partitions"]
+        if "authenticationRef" in trigger:
+            named(manifests, "TriggerAuthentication", trigger["authenticationRef"]["name"])
+    assert scaled == {"fetch", "enrich"}
+
+
+def _egress_rules(manifests: list[Manifest], component: str) -> list[dict[str, Any]]:
+    rules = []
+    for policy in by_kind(manifests, "NetworkPolicy"):
+        selector = policy["spec"]["podSelector"]
+        if not _selects(selector.get("matchLabels", {}), {"app.kubernetes.io/name": "newsingest"}):
+            continue
+        expressions = selector.get("matchExpressions", [])
+        if all(component in e["values"] for e in expressions):
+            rules += policy["spec"].get("egress", [])
+    return rules
+
+
+def _allowed(rules: list[dict[str, Any]], address: str, port: int) -> bool:
+    ip = ipaddress.ip_address(address)
+    for rule in rules:
+        if port not in {p["port"] for p in rule.get("ports", [])}:
+            continue
+        for peer in rule.get("to", []):
+            block = peer.get("ipBlock")
+            if block is None:
+                continue
+            network = ipaddress.ip_network(block["cidr"])
+            excepted = any(ip in ipaddress.ip_network(e) for e in block.get("except", []))
+            if ip.version == network.version and ip in network and not excepted:
+                return True
+    return False
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_network_policy_lets_fetch_reach_the_web_and_nothing_private(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    manifests = rendered[overlay]
+    fetch = _egress_rules(manifests, "fetch")
+    for public in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"):
+        assert _allowed(fetch, public, 443)
+        assert _allowed(fetch, public, 80)
+        assert not _allowed(fetch, public, 22)
+    for private in (
+        "169.254.169.254",  # cloud metadata
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "100.64.0.10",
+        "127.0.0.1",
+        "fd00:ec2::254",  # AWS metadata over IPv6
+        "fe80::1",
+    ):
+        assert not _allowed(fetch, private, 443), private
+    assert not _allowed(_egress_rules(manifests, "enrich"), "93.184.216.34", 443)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_network_policy_allows_dns_and_the_kafka_port(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    manifests = rendered[overlay]
+    bootstrap = settings_data(manifests)["NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS"]
+    kafka_port = int(bootstrap.rsplit(":", 1)[1])
+    for stage in STAGES:
+        rules = _egress_rules(manifests, stage)
+        ports = {(p["port"], p.get("protocol", "TCP")) for r in rules for p in r.get("ports", [])}
+        assert (53, "UDP") in ports
+        assert (53, "TCP") in ports
+        assert (kafka_port, "TCP") in ports, stage
+        for rule in rules:
+            for peer in rule.get("to", []):
+                labels = peer.get("podSelector", {}).get("matchLabels", {})
+                assert "app.kubernetes.io/name" not in labels, "peer selector rewritten"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_prometheus_rule_is_the_rules_file(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    source = yaml.safe_load((DEPLOY / "prometheus/rules/newsingest.rules.yml").read_text())
+    rule = by_kind(rendered[overlay], "PrometheusRule")[0]
+    assert rule["spec"]["groups"] == source["groups"]
+
+
+def test_workload_helpers_see_init_containers() -> None:
+    workload = {
+        "spec": {
+            "template": {"spec": {"initContainers": [{"name": "a"}], "containers": [{"name": "b"}]}}
+        }
+    }
+    assert [c["name"] for c in containers(workload)] == ["a", "b"]
