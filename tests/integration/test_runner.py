@@ -17,6 +17,7 @@ from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
 from newsingest.runner import Handler, Message, StageRunner
 from tests.conftest import SettingsFactory
+from tests.integration.topics import read_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -28,27 +29,6 @@ async def _produce(cluster: Cluster, topic: str, values: Sequence[bytes]) -> Non
         await publisher.publish(
             [Outgoing(topic, v, key=str(i % 7).encode()) for i, v in enumerate(values)]
         )
-
-
-async def _read(cluster: Cluster, topic: str, count: int, within_s: float = 30) -> list[Message]:
-    consumer = cluster.consumer("reader", group=None)
-    await consumer.start()
-    found: list[Message] = []
-    try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in partitions]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        async with asyncio.timeout(within_s):
-            while len(found) < count:
-                for batch in (await consumer.getmany(timeout_ms=200)).values():
-                    found += [
-                        Message(m.topic, m.partition, m.offset, m.key, m.value, list(m.headers), 0)
-                        for m in batch
-                    ]
-    finally:
-        await consumer.stop()
-    return found
 
 
 async def _committed(consumer_cluster: Cluster, settings: Settings, stage: str, topic: str) -> int:
@@ -120,8 +100,8 @@ async def test_every_input_is_output_or_dead_lettered_and_offsets_committed(
         await _produce(cluster, settings.topics.urls, values)
         async with Publisher(cluster.producer("runner"), Metrics()) as publisher:
             await _run_while(_runner(cluster, settings, handler, publisher, "s1"), done.wait())
-        outputs = await _read(cluster, settings.topics.pages, 54)
-        dead = await _read(cluster, settings.topics.dlq, 6)
+        outputs = await read_topic(cluster, settings.topics.pages, 54)
+        dead = await read_topic(cluster, settings.topics.dlq, 6)
         assert sorted(orjson.loads(m.value or b"")["out"] for m in outputs) == [
             n for n in range(60) if n % 10
         ]
@@ -159,7 +139,7 @@ async def test_retriable_failure_is_retried_then_dead_lettered_and_partition_mov
                 [Outgoing(settings.topics.urls, orjson.dumps({"n": n}), key=b"k") for n in (0, 1)]
             )
             runner = _runner(cluster, settings, handler, publisher, "s2")
-            dead = await _run_while(runner, _read(cluster, settings.topics.dlq, 1))
+            dead = await _run_while(runner, read_topic(cluster, settings.topics.dlq, 1))
         assert later_done.is_set()
         record = orjson.loads(dead[0].value or b"")
         assert seen_attempts == [1, 2, 3]
