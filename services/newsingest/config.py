@@ -136,6 +136,9 @@ class ApiSettings(_Group):
 class DiscoverSettings(_Group):
     poll_interval_s: float = Field(300.0, gt=0, description="Default poll interval of a source.")
     jitter: float = Field(0.1, ge=0, le=1, description="Poll jitter, fraction of the interval.")
+    max_document_bytes: int = Field(
+        50 * 1024 * 1024, gt=0, description="Cap on one feed or sitemap, decompressed."
+    )
 
 
 class Settings(BaseSettings):
