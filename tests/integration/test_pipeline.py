@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 
 from newsingest.app import App
 from newsingest.config import ApiSettings, EnrichSettings, FetchSettings, RunnerSettings
+from newsingest.schemas import load
 from tests.conftest import SettingsFactory
 from tests.integration.origin import Origin, Page, seed_pages
 from tests.integration.topics import read_topic, values
@@ -81,6 +83,10 @@ async def test_submitted_urls_end_on_articles_strikes_and_dlq(
         stop.set()
         await running
 
+    for article in articles:
+        jsonschema.validate(article, load("article.schema.json"))
+    for record in dead:
+        jsonschema.validate(record, load("dlq.schema.json"))
     by_url = {a["url"]: a for a in articles}
     assert set(by_url) == set(good)
     assert {d["url"]: d["reason"] for d in dead} == {
