@@ -19,7 +19,14 @@ from dataclasses import dataclass
 import structlog
 
 from newsingest.config import Settings
-from newsingest.discover.documents import Document, DocumentError, Link, gunzip, read_document
+from newsingest.discover.documents import (
+    ChildSitemap,
+    Document,
+    DocumentError,
+    Link,
+    gunzip,
+    read_document,
+)
 from newsingest.discover.seen import SeenUrls
 from newsingest.discover.sources import Source, load_sources
 from newsingest.errors import FetchError
@@ -93,6 +100,7 @@ class Discoverer:
             sources = load_sources(settings.sources_file) if settings.sources_file else []
         self.sources = list(sources)
         self._validators: dict[str, _Validators] = {}
+        self._index_children: dict[str, list[ChildSitemap]] = {}
         self._child_lastmod: dict[str, str | None] = {}
         self._in_progress: set[str] = set()
         self._polls = asyncio.Semaphore(MAX_CONCURRENT_POLLS)
@@ -119,8 +127,9 @@ class Discoverer:
         result = PollResult()
         try:
             document = await self._fetch_and_submit(source, source.url, source.kind, result)
-            for child in self._children(document) if document else []:
-                await self._fetch_and_submit(source, child, "sitemap", result)
+            for child in self._children(source.url, document):
+                await self._fetch_and_submit(source, child.url, "sitemap", result)
+                self._child_lastmod[child.url] = child.lastmod
         except (FetchError, DocumentError) as exc:
             result.errors += 1
             reason = exc.reason if isinstance(exc, FetchError) else "unreadable"
@@ -164,15 +173,19 @@ class Discoverer:
         )
         return document
 
-    def _children(self, document: Document) -> list[str]:
-        """Child sitemaps of an index that are new or changed since the last poll."""
-        changed = []
-        for child in document.sitemaps[:MAX_CHILD_SITEMAPS]:
-            if child.lastmod is not None and self._child_lastmod.get(child.url) == child.lastmod:
-                continue
-            self._child_lastmod[child.url] = child.lastmod
-            changed.append(child.url)
-        return changed
+    def _children(self, url: str, document: Document | None) -> list[ChildSitemap]:
+        """Child sitemaps of an index to poll: all but those whose lastmod is unchanged.
+
+        An unchanged index (304) still has its children polled (conditional GETs,
+        cheap) since a child's content can change without the index changing.
+        """
+        if document is not None:
+            self._index_children[url] = document.sitemaps[:MAX_CHILD_SITEMAPS]
+        return [
+            child
+            for child in self._index_children.get(url, [])
+            if child.lastmod is None or self._child_lastmod.get(child.url) != child.lastmod
+        ]
 
     async def _submit(self, source: Source, document: Document, result: PollResult) -> None:
         origin: UrlSource = "feed" if document.kind == "feed" else "sitemap"
