@@ -75,6 +75,12 @@ ROWS: list[tuple[str, list[tuple[str, str, list[tuple[str, str]], str]]]] = [
                         + "})",
                         "{{deployment}} unavailable",
                     ),
+                    (
+                        'sum by (deployment) (kube_deployment_spec_replicas{deployment=~"newsingest-.*", '
+                        + NS
+                        + "})",
+                        "{{deployment}} desired",
+                    ),
                 ],
                 "kube-state-metrics (alerts NewsingestPodsNotReady, NewsingestStageDown).",
             ),

@@ -7,25 +7,20 @@ have none, and a weakened copy must be caught.
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import pytest
 
-from tests.deploy.manifests import OVERLAYS, Manifest, by_kind, containers, named, workloads
-
-_MEMORY_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "k": 10**3, "M": 10**6, "G": 10**9}
-
-
-def cpu_cores(quantity: str | int | float) -> float:
-    text = str(quantity)
-    return int(text[:-1]) / 1000 if text.endswith("m") else float(text)
-
-
-def memory_bytes(quantity: str | int) -> int:
-    match = re.fullmatch(r"(\d+)([KMG]i?|k)?", str(quantity))
-    assert match, quantity
-    return int(match.group(1)) * _MEMORY_UNITS.get(match.group(2) or "", 1)
+from tests.deploy.manifests import (
+    OVERLAYS,
+    Manifest,
+    by_kind,
+    containers,
+    cpu_cores,
+    memory_bytes,
+    named,
+    workloads,
+)
 
 
 def _probe_budget_s(probe: dict[str, Any]) -> int:

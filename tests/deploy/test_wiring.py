@@ -15,28 +15,24 @@ from typing import Any
 
 import pytest
 import yaml
-from pydantic import BaseModel
 
 from newsingest.config import Settings
-from tests.deploy.manifests import DEPLOY, OVERLAYS, Manifest, by_kind, containers, named, workloads
-from tests.deploy.test_security import cpu_cores
+from tests.deploy.manifests import (
+    DEPLOY,
+    OVERLAYS,
+    STAGES,
+    Manifest,
+    by_kind,
+    containers,
+    cpu_cores,
+    named,
+    settings_env_names,
+    workloads,
+)
 
-STAGES = ("discover", "fetch", "enrich", "incidents")
 DEFAULTS = Settings()
 # The topic each scalable stage consumes.
 INPUT_TOPIC = {"fetch": DEFAULTS.topics.urls, "enrich": DEFAULTS.topics.pages}
-
-
-def settings_env_names() -> set[str]:
-    """Every NEWSINGEST_* variable the Settings model reads."""
-    names = set()
-    for field, info in Settings.model_fields.items():
-        group = info.annotation
-        if isinstance(group, type) and issubclass(group, BaseModel):
-            names |= {f"NEWSINGEST_{field}_{sub}".upper() for sub in group.model_fields}
-        else:
-            names.add(f"NEWSINGEST_{field}".upper())
-    return names
 
 
 def setting(settings: Settings, env_name: str) -> Any:
