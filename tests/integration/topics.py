@@ -12,9 +12,10 @@ from newsingest.runner import Message
 
 
 async def read_topic(
-    cluster: Cluster, topic: str, count: int, *, within_s: float = 30.0
+    cluster: Cluster, topic: str, count: int, *, within_s: float = 30.0, distinct: bool = False
 ) -> list[Message]:
-    """The first ``count`` records of ``topic`` (all partitions); TimeoutError if fewer arrive."""
+    """Records of ``topic`` (all partitions) from the start until ``count`` of them, or of
+    distinct keys when ``distinct``, have arrived; TimeoutError if fewer arrive in time."""
     consumer = cluster.consumer("reader", group=None)
     await consumer.start()
     found: list[Message] = []
@@ -23,7 +24,7 @@ async def read_topic(
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         async with asyncio.timeout(within_s):
-            while len(found) < count:
+            while len({m.key for m in found} if distinct else found) < count:
                 for batch in (await consumer.getmany(timeout_ms=200)).values():
                     found += [
                         Message(m.topic, m.partition, m.offset, m.key, m.value, list(m.headers), 0)
