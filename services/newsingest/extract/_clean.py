@@ -39,7 +39,7 @@ from newsingest.records import Removal, Span
 
 _MAX_CHROME_CHARS = 600  # longer paragraphs are never whole-line chrome
 _TAIL_WINDOW = 400  # glued trailers are looked for in this many last characters
-_MAX_TAIL_SHARE = 3  # a tail zone is at most a third of the article before it
+_MAX_TAIL_SHARE = 2  # a tail zone is at most half as long as the article before it
 _LEAD_LINES = 3  # metadata prefixes are looked for in the first lines only
 _EDGE_LINES = 4  # at most this many headlines/fragments are peeled off each edge
 _MAX_CAPTION_WORDS = 40

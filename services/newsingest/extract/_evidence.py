@@ -16,6 +16,7 @@ from newsingest.extract._patterns import PATTERNS
 # Characters that end a line the way a sentence (or a quote of one) ends.
 SENTENCE_END = frozenset(".!?…:;\"”’'»)]")
 _WORD = re.compile(r"\w+")
+_STOP_INSIDE = re.compile(r"[.!?] \w")
 _MIN_HEADLINE_WORDS = 4
 _MAX_HEADLINE_WORDS = 25
 _MIN_SENTENCE_CASE_WORDS = 6
@@ -70,11 +71,18 @@ def headline_shape(line: str) -> bool:
     words = line.split(" ")
     if not _MIN_HEADLINE_WORDS <= len(words) <= _MAX_HEADLINE_WORDS:
         return False
+    if _has_two_sentences(line):
+        return False  # a paragraph, not a headline
     return is_title_case(words) or (
         _MIN_SENTENCE_CASE_WORDS <= len(words) <= _MAX_SENTENCE_CASE_WORDS
         and line[:1].isupper()
         and line[-1] != "?"
     )
+
+
+def _has_two_sentences(line: str) -> bool:
+    """A full stop after a lower-case letter inside the line: "hurt. Record", not "U.S. Strikes"."""
+    return any(line[m.start() - 1].islower() for m in _STOP_INSIDE.finditer(line, 1))
 
 
 class Body:
