@@ -37,43 +37,53 @@ class KafkaSettings(_Group):
     group_instance_id: str | None = Field(
         None, description="Static membership id (e.g. the pod name) to avoid rebalances on restart."
     )
-    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
-    sasl_username: str | None = None
-    sasl_password: SecretStr | None = None
-    ssl_cafile: Path | None = None
-    ssl_certfile: Path | None = None
-    ssl_keyfile: Path | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="How clients talk to Kafka."
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        None, description="SASL mechanism (SASL_* protocols); PLAIN when unset."
+    )
+    sasl_username: str | None = Field(None, description="SASL user (from a Secret).")
+    sasl_password: SecretStr | None = Field(None, description="SASL password (from a Secret).")
+    ssl_cafile: Path | None = Field(None, description="CA bundle to verify the brokers.")
+    ssl_certfile: Path | None = Field(None, description="Client certificate (mutual TLS).")
+    ssl_keyfile: Path | None = Field(None, description="Client key (mutual TLS).")
     idempotence: bool | None = Field(
         None, description="Idempotent producer; default on for a real Kafka, off when embedded."
     )
-    compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "lz4"
+    compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = Field(
+        "lz4", description="Producer compression."
+    )
     linger_ms: int = Field(5, ge=0, description="Producer linger before sending a batch.")
     max_batch_bytes: int = Field(1_048_576, gt=0, description="Producer max batch size.")
     max_request_bytes: int = Field(8_388_608, gt=0, description="Producer max request size.")
-    request_timeout_ms: int = Field(40_000, gt=0)
+    request_timeout_ms: int = Field(40_000, gt=0, description="Client request timeout.")
     session_timeout_ms: int | None = Field(
         None,
         gt=0,
         description="Group session timeout; default 45 s on a real Kafka, 6 s embedded "
         "(Tansu holds each join for half of it).",
     )
-    max_poll_interval_ms: int = Field(300_000, gt=0)
+    max_poll_interval_ms: int = Field(
+        300_000, gt=0, description="Longest time between polls before the group evicts us."
+    )
     fetch_max_bytes: int = Field(52_428_800, gt=0, description="Consumer fetch.max.bytes.")
-    max_partition_fetch_bytes: int = Field(8_388_608, gt=0)
+    max_partition_fetch_bytes: int = Field(
+        8_388_608, gt=0, description="Consumer max.partition.fetch.bytes."
+    )
     embedded_port: int = Field(
         0, ge=0, le=65535, description="Port of the embedded broker; 0 picks a free one."
     )
 
 
 class TopicSettings(_Group):
-    urls: str = "news.urls"
-    pages: str = "news.pages"
-    articles: str = "news.articles"
-    strikes: str = "news.strikes"
-    dlq: str = "news.dlq"
+    urls: str = Field("news.urls", description="URLs to fetch (key: host).")
+    pages: str = Field("news.pages", description="Fetched pages (key: url_id).")
+    articles: str = Field("news.articles", description="Enriched articles (key: article_id).")
+    strikes: str = Field("news.strikes", description="Strike-tagged articles (key: article_id).")
+    dlq: str = Field("news.dlq", description="Dead letters of every stage, with reason codes.")
     seen: str = Field("news.urls.seen", description="Compacted memory of submitted url_ids.")
-    incidents: str = "news.incidents"
+    incidents: str = Field("news.incidents", description="Incidents (compacted, key: incident_id).")
     partitions: int = Field(6, ge=1, description="Partitions of each topic created at start-up.")
     replication_factor: int = Field(1, ge=1, description="Replication of topics created.")
     create: bool = Field(True, description="Create missing topics at start-up.")
@@ -101,9 +111,9 @@ class FetchSettings(_Group):
     host_delay_s: float = Field(1.0, ge=0, description="Minimum delay between requests to a host.")
     max_in_flight: int = Field(200, ge=1, description="Requests in flight, all hosts.")
     total_timeout_s: float = Field(30.0, gt=0, description="Deadline for one fetch, all hops.")
-    connect_timeout_s: float = Field(10.0, gt=0)
+    connect_timeout_s: float = Field(10.0, gt=0, description="TCP + TLS connect timeout.")
     max_body_bytes: int = Field(5 * 1024 * 1024, gt=0, description="Body cap, decoded.")
-    max_redirects: int = Field(5, ge=0)
+    max_redirects: int = Field(5, ge=0, description="Redirects followed, each hop checked.")
     retries: int = Field(3, ge=0, description="Retries of transient failures.")
     retry_backoff_s: float = Field(0.5, ge=0, description="First backoff; doubles, with jitter.")
     retry_after_cap_s: float = Field(30.0, ge=0, description="Cap on a server's Retry-After.")
@@ -129,8 +139,8 @@ class EnrichSettings(_Group):
 class ApiSettings(_Group):
     host: str = Field("127.0.0.1", description="Bind address of the HTTP API.")
     port: int = Field(8080, ge=0, le=65535, description="Port of the HTTP API; 0 picks one.")
-    enabled: bool = True
-    max_urls_per_request: int = Field(1000, ge=1)
+    enabled: bool = Field(True, description="Serve the HTTP API.")
+    max_urls_per_request: int = Field(1000, ge=1, description="Cap on one POST /v1/urls.")
 
 
 class DiscoverSettings(_Group):
@@ -158,7 +168,9 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings)
     discover: DiscoverSettings = Field(default_factory=DiscoverSettings)
     sources_file: Path | None = Field(None, description="Feeds and sitemaps to poll (TOML/YAML).")
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Lowest level logged."
+    )
     log_format: Literal["auto", "json", "console"] = Field(
         "auto", description="auto: console on a terminal, JSON lines otherwise."
     )
