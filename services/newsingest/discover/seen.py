@@ -61,6 +61,7 @@ class KafkaSeenUrls:
         self._ids: set[bytes] = set()
         self._tail: asyncio.Task[None] | None = None
         self._started = False
+        self._sending = asyncio.Lock()
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -125,9 +126,13 @@ class KafkaSeenUrls:
         return _packed(url_id.encode()) not in self._ids
 
     async def remember(self, url_id: str) -> None:
-        await self._producer.send_and_wait(
-            self._topic, key=url_id.encode(), value=utc_now().encode()
-        )
+        # One record per produce request: the embedded broker (Tansu) reports the end
+        # offset of a multi-record batch as base + 1, so start-up reads stopping at the
+        # end offset would miss the rest of such a batch. New URLs are few; it costs little.
+        async with self._sending:
+            await self._producer.send_and_wait(
+                self._topic, key=url_id.encode(), value=utc_now().encode()
+            )
         self._ids.add(_packed(url_id.encode()))
 
 
