@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from newsingest.config import Settings
+from newsingest.discover.sources import load_sources
 from tests.deploy.manifests import (
     DEPLOY,
     OVERLAYS,
@@ -168,7 +169,7 @@ def test_enrich_workers_follow_the_cpu_request(
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_sources_file_is_mounted_from_the_config_map(
-    rendered: dict[str, list[Manifest]], overlay: str
+    rendered: dict[str, list[Manifest]], overlay: str, tmp_path: Path
 ) -> None:
     deployment = named(rendered[overlay], "Deployment", "newsingest-discover")
     pod = deployment["spec"]["template"]["spec"]
@@ -178,7 +179,10 @@ def test_sources_file_is_mounted_from_the_config_map(
     volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
     config_map = named(rendered[overlay], "ConfigMap", volume["configMap"]["name"])
     assert path.name in config_map["data"]
-    assert "sources:" in config_map["data"][path.name]
+    # The discover stage's own loader accepts it.
+    copy = tmp_path / path.name
+    copy.write_text(config_map["data"][path.name])
+    assert load_sources(copy)
 
 
 def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
