@@ -49,7 +49,7 @@ _MIN_DUPLICATE_SPACES = 7
 _PROSE_END = frozenset('.!?"”’')
 
 # C0 controls (but tab/newline/CR), DEL and the BOM become spaces: they carry no words.
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFEFF], " ")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 _AFP_HEADING = re.compile(r"-\s+(\S.{0,118}?)\s+-")
 _GLUED_HEADING = re.compile(r"(?:^|(?<=[.!?\"”’']))\s*-\s+(\S[^\n]{0,100}?)\s+-\s+(?=[A-Z\"“‘'])")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"”’')]?\s+(?=\S)")
@@ -102,7 +102,9 @@ def clean_text(text: str, *, title: str | None = None, headings: Collection[str]
 
 def _paragraphs(text: str, headings: frozenset[str]) -> list[_Para]:
     paras: list[_Para] = []
-    for raw in text.translate(_CONTROLS).splitlines():
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub(" ", text)
+    for raw in text.splitlines():
         line = " ".join(raw.split())
         if not line:
             continue
@@ -218,20 +220,19 @@ def _strip_chrome(paras: list[_Para]) -> set[str]:
             in_link_block = False
         if len(line) > _MAX_CHROME_CHARS:
             continue
-        if PATTERNS.trailer.fullmatch(line):
+        chrome = PATTERNS.chrome.fullmatch(line)
+        kind = chrome.lastgroup if chrome else None
+        if kind in ("trailer", "trailer_block"):
             para.reason = reason.TRAILER
             para.opens_tail = True
-        elif PATTERNS.inline.fullmatch(line):
+            in_link_block = kind == "trailer_block"
+        elif kind == "inline":
             para.reason = reason.TRAILER
-        elif PATTERNS.trailer_block.fullmatch(line):
-            para.reason = reason.TRAILER
-            para.opens_tail = True
-            in_link_block = True
-        elif PATTERNS.credit.fullmatch(line):
+        elif kind == "credit":
             para.reason = reason.CREDIT
         elif not para.heading and _is_shouted_headline(line):
             para.reason = reason.UNRELATED_HEADLINE
-        elif PATTERNS.caption.match(line):
+        elif kind == "caption":
             para.reason = reason.CAPTION
             caption_keys.add(_key(line))
         else:

@@ -30,6 +30,9 @@ _KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class Patterns:
+    # One pass for the whole-paragraph kinds: a fullmatch whose ``lastgroup`` names the
+    # kind (trailer, inline, trailer_block, credit, caption), in that order of precedence.
+    chrome: re.Pattern[str]
     trailer: re.Pattern[str]
     inline: re.Pattern[str]
     trailer_block: re.Pattern[str]
@@ -51,6 +54,19 @@ def _alternation(kind: str, regexes: list[str]) -> re.Pattern[str]:
     for regex in regexes:
         re.compile(regex, flags)  # fail at import, naming the bad one
     return re.compile("|".join(f"(?:{r})" for r in regexes), flags)
+
+
+_CHROME_KINDS = ("trailer", "inline", "trailer_block", "credit", "caption")
+
+
+def _chrome(merged: dict[str, list[str]]) -> re.Pattern[str]:
+    branches = []
+    for kind in _CHROME_KINDS:
+        body = "|".join(f"(?:{r})" for r in merged[kind]) or "(?!)"
+        flags = "" if kind in _CASE_SENSITIVE else "(?i:"
+        tail = ".*" if kind == "caption" else ""  # a caption label starts the line
+        branches.append(f"(?P<{kind}>{flags}(?:{body}){')' if flags else ''}{tail})")
+    return re.compile("|".join(branches))
 
 
 def _load_files() -> dict[str, dict[str, Any]]:
@@ -79,6 +95,7 @@ def load() -> Patterns:
         minor.update(str(w).casefold() for w in spec.get("minor_words") or ())
         stop.update(str(w).casefold() for w in spec.get("stopwords") or ())
     return Patterns(
+        chrome=_chrome(merged),
         **{kind: _alternation(kind, merged[kind]) for kind in _KINDS},
         months=months,
         minor_words=frozenset(minor),
