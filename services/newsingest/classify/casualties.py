@@ -1,0 +1,138 @@
+"""Casualty figures with who claims them: "militia officials said one person had been killed"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsingest.records import Casualties, CasualtyClaim, CasualtyCount, Span
+
+_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "two dozen": 24,
+    "three dozen": 36, "dozens": 24, "scores": 40, "hundreds": 200, "a hundred": 100,
+}  # fmt: skip
+_VAGUE = {"dozens", "scores", "hundreds"}
+_NUM = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:two|three|a)\s+dozen|dozens|scores|hundreds|a\s+hundred"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten)"
+)
+_QUAL = (
+    r"(?:at\s+least|up\s+to|about|around|nearly|almost|more\s+than|over|some|approximately"
+    r"|roughly|as\s+many\s+as|an\s+estimated|fewer\s+than|less\s+than)"
+)
+_KILL = r"killed|dead|died|deaths|fatalities|perished|slain|lost\s+their\s+lives"
+_HURT = r"wounded|injured|hurt|injuries|critically\s+wounded|seriously\s+injured"
+# "at least 22 fighters were killed", "one person had been killed", "all three perished"
+_NUMBER_FIRST = re.compile(
+    rf"\b(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})(?P<x>(?:\s+(?!(?:and|or|but|while|after|in|on)\b)"
+    rf"[\w'’-]+){{0,4}}?)\s+(?:(?:were|was|are|is|had\s+been|have\s+been|has\s+been|being)\s+)?"
+    rf"(?:(?:also|reportedly|all|later|critically|seriously|lightly)\s+)?(?P<v>{_KILL}|{_HURT})\b",
+    re.IGNORECASE,
+)
+# "killing at least 32 people", "wounded 51", "left four people dead"
+_VERB_FIRST = re.compile(
+    rf"\b(?P<v>killing|killed|kills|wounding|wounded|injuring|injured)\s+(?P<q>{_QUAL}\s+)?"
+    rf"(?P<n>{_NUM})\b(?!\s*(?:years?|months?|days?|hours?|km|kilometres|miles|%|per\s+cent))",
+    re.IGNORECASE,
+)
+_LEFT = re.compile(
+    rf"\bleft\s+(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:[\w-]+\s+){{0,3}}?(?P<v>dead|wounded|injured)\b",
+    re.IGNORECASE,
+)
+_SPEECH = re.compile(
+    r"\b(?:said|says|reported|reports|told|confirmed|stated|announced|put\s+the\s+toll)\b"
+    r"|\baccording\s+to\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:“”\"()]|\b(?:while|and|but|that|which|who|as)\b", re.IGNORECASE)
+_DETERMINER = re.compile(r"^(?:the|a|an|its|their|his|her)\s+", re.IGNORECASE)
+_UNITS = re.compile(r"^\s*(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilometres|miles)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    killed: bool
+    claim: CasualtyClaim
+
+
+def find_casualties(text: str, sentences: Iterable[tuple[int, int]]) -> Casualties:
+    """Killed and injured counts over the given sentences, every claim kept."""
+    killed: list[CasualtyClaim] = []
+    injured: list[CasualtyClaim] = []
+    for start, end in sentences:
+        for c in _claims(text, start, end):
+            (killed if c.killed else injured).append(c.claim)
+    return Casualties(killed=_count(killed), injured=_count(injured))
+
+
+def _count(claims: list[CasualtyClaim]) -> CasualtyCount | None:
+    if not claims:
+        return None
+    numbers = [c.number for c in claims]
+    return CasualtyCount(min=min(numbers), max=max(numbers), claims=claims)
+
+
+def _claims(text: str, start: int, end: int) -> list[_Claim]:
+    found: dict[tuple[int, int], _Claim] = {}
+    for pattern in (_NUMBER_FIRST, _VERB_FIRST, _LEFT):
+        for m in pattern.finditer(text, start, end):
+            number = _number(m["n"])
+            if number is None or number > 100_000:
+                continue
+            if pattern is _NUMBER_FIRST and _UNITS.match(m["x"] or ""):
+                continue
+            span_start, span_end = m.start(), m.end()
+            if any(s < span_end and span_start < e for s, e in found):
+                continue
+            qualifier = " ".join(m["q"].lower().split()) if m["q"] else None
+            if qualifier is None and m["n"].lower() in _VAGUE:
+                qualifier = "at least"
+            verb = m["v"].lower()
+            is_killed = not any(w in verb for w in ("wound", "injur", "hurt"))
+            claim = CasualtyClaim(
+                number=number,
+                claimant=_claimant(text, start, end, span_start, span_end),
+                span=Span(text[span_start:span_end], span_start, span_end),
+                qualifier=qualifier,
+            )
+            found[(span_start, span_end)] = _Claim(is_killed, claim)
+    return [found[k] for k in sorted(found)]
+
+
+def _number(token: str) -> int | None:
+    token = " ".join(token.lower().split())
+    if token[0].isdigit():
+        return int(token.replace(",", ""))
+    return _WORDS.get(token)
+
+
+def _claimant(text: str, start: int, end: int, span_start: int, span_end: int) -> str | None:
+    """Who gives the figure: the speaker nearest before it in the sentence, else after it."""
+    before = [m for m in _SPEECH.finditer(text, start, span_start)]
+    if before:
+        return _speaker(text, start, before[-1])
+    after = _SPEECH.search(text, span_end, end)
+    return _speaker(text, span_end, after) if after else None
+
+
+def _speaker(text: str, floor: int, verb: re.Match[str]) -> str | None:
+    if verb.group().lower().startswith("according"):
+        tail = text[verb.end() : verb.end() + 80]
+        stop = _CLAUSE_BREAK.search(tail)
+        phrase = tail[: stop.start() if stop else len(tail)].rstrip(" .")
+    else:
+        head = text[max(floor, verb.start() - 80) : verb.start()]
+        breaks = list(_CLAUSE_BREAK.finditer(head))
+        phrase = head[breaks[-1].end() :] if breaks else head
+        phrase = " ".join(phrase.split()[-5:])
+    phrase = _DETERMINER.sub("", phrase.strip(" .,")).strip()
+    if not phrase or phrase.lower() in {"it", "he", "she", "they", "we", "i"}:
+        return phrase or None
+    return phrase

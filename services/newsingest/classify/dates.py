@@ -1,0 +1,121 @@
+"""Dates in news text ("Wednesday night", "on 4 January", "last Friday") resolved to days."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+    "friday": 4, "saturday": 5, "sunday": 6,
+}  # fmt: skip
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATE = re.compile(
+    rf"""
+    \b(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))\b
+    | \b(?P<dm_d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<dm_m>{_MONTH})\b\.?(?:,?\s+(?P<dm_y>(?:19|20)\d\d))?
+    | \b(?P<md_m>{_MONTH})\.?\s+(?P<md_d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_y>(?:19|20)\d\d))?
+    | \b(?:(?P<last>last|this\s+past)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b
+    | \b(?P<rel>yesterday|today|tonight|last\s+night|overnight|this\s+morning|earlier\s+today)\b
+    | \b(?:[Ii]n|[Ss]ince|[Dd]uring)\s+(?P<yr>(?:19|20)\d\d)\b
+    | \b[Ii]n\s+(?:early\s+|late\s+|mid-)?(?P<mo>{_MONTH})\b(?!\.?\s+[0-3]?\d\b)(?:\s+(?P<mo_y>(?:19|20)\d\d))?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_ISO_PREFIX = re.compile(r"\b((?:19|20)\d\d)-([01]\d)-([0-3]\d)\b")
+_RELATIVE = {"yesterday": -1, "last night": -1}
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    day: date | None
+    """None for a written-out date whose year cannot be told (no publication date)."""
+    explicit: bool
+    """A calendar date written out (not a weekday or "yesterday")."""
+    month_only: bool = False
+    """ "in January": ``day`` is the first of that month."""
+
+
+def reference_day(published_at: str | None, text: str) -> date | None:
+    """The day of publication; else an ISO date at the very start of the text (metadata)."""
+    if published_at:
+        try:
+            return datetime.fromisoformat(published_at.replace("Z", "+00:00")).date()
+        except ValueError:
+            pass
+    m = _ISO_PREFIX.search(text, 0, 40)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def find_dates(text: str, start: int, end: int, ref: date | None) -> list[DateMention]:
+    """Dates mentioned in ``text[start:end]``, resolved against ``ref`` where needed."""
+    out: list[DateMention] = []
+    for m in _DATE.finditer(text, max(start, 40) if m_is_prefix(text, start) else start, end):
+        explicit = m["wd"] is None and m["rel"] is None
+        day = _resolve(m, ref)
+        if day is not None or explicit:
+            out.append(
+                DateMention(
+                    m.start(), m.end(), day, explicit, m["mo"] is not None or m["yr"] is not None
+                )
+            )
+    return out
+
+
+def m_is_prefix(text: str, start: int) -> bool:
+    """Text that opens with a metadata date ("date 2021-02-26 ...") not part of the story."""
+    return start < 40 and _ISO_PREFIX.search(text, 0, 40) is not None
+
+
+def _resolve(m: re.Match[str], ref: date | None) -> date | None:
+    try:
+        if m["yr"]:
+            return date(int(m["yr"]), 1, 1)
+        if m["mo"]:
+            month = _MONTHS[m["mo"][:3].lower()]
+            if m["mo_y"]:
+                return date(int(m["mo_y"]), month, 1)
+            if ref is None:
+                return None
+            if month == ref.month:
+                return None  # "in January" read in January: too vague to place
+            return date(ref.year if month < ref.month else ref.year - 1, month, 1)
+        if m["iso"]:
+            return date(int(m["iy"]), int(m["im"]), int(m["id"]))
+        if m["dm_m"] or m["md_m"]:
+            month = _MONTHS[(m["dm_m"] or m["md_m"])[:3].lower()]
+            day = int(m["dm_d"] or m["md_d"])
+            year_text = m["dm_y"] or m["md_y"]
+            if year_text:
+                return date(int(year_text), month, day)
+            if ref is None:
+                return None
+            guess = date(ref.year, month, day)
+            # A day-month after the publication day is last year's ("on 28 December", read in January).
+            return guess if guess <= ref + timedelta(days=1) else date(ref.year - 1, month, day)
+    except ValueError:
+        return None
+    if ref is None:
+        return None
+    if m["wd"]:
+        back = (ref.weekday() - _WEEKDAYS[m["wd"].lower()]) % 7
+        if m["last"] and back == 0:
+            back = 7
+        return ref - timedelta(days=back)
+    rel = " ".join(m["rel"].lower().split())
+    return ref + timedelta(days=_RELATIVE.get(rel, 0))

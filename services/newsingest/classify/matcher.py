@@ -1,0 +1,127 @@
+"""One pass over the text finds every known term: a trie compiled into one regex.
+
+Thousands of names and cue words become a single alternation shaped like a
+trie, so the regex engine tries at most a few branches at each word start
+instead of every term. It runs on a *folded* copy of the text that has the same
+length (lower case, one kind of apostrophe and hyphen), so match offsets index
+the original text directly.
+
+In a term, a space or a hyphen matches either in the text ("al-Nujaba",
+"al Nujaba"), and an apostrophe is optional ("Kata'ib", "Kataib").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+P = TypeVar("P")
+
+_FOLD = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
+_SEP = "\x00"  # a space or hyphen inside a term
+_APOS = "\x01"  # an optional apostrophe inside a term
+
+
+def fold(text: str) -> str:
+    """Lower case with unified apostrophes/hyphens/spaces; same length as ``text``."""
+    folded = text.translate(_FOLD).lower()
+    if len(folded) == len(text):
+        return folded
+    # A few characters grow when lowered ("İ"); keep those as they are.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_FOLD))
+
+
+def term_key(term: str) -> str:
+    """The form under which a term (or a matched piece of folded text) is looked up."""
+    return " ".join(fold(term).replace("'", "").replace("-", " ").split())
+
+
+def _symbols(term: str) -> str:
+    out: list[str] = []
+    for ch in " ".join(fold(term).split()):
+        if ch in " -":
+            if not out or out[-1] != _SEP:
+                out.append(_SEP)
+        elif ch == "'":
+            out.append(_APOS)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[P]):
+    start: int
+    end: int
+    payloads: tuple[P, ...]
+
+
+class TermMatcher(Generic[P]):
+    """Finds whole-word occurrences of many terms; the longest term wins at a position."""
+
+    def __init__(self, terms: Mapping[str, Iterable[P]]) -> None:
+        table: dict[str, list[P]] = {}
+        trie: dict[str, dict[str, object]] = {}
+        for term, payloads in terms.items():
+            key = term_key(term)
+            if not key:
+                continue
+            bucket = table.setdefault(key, [])
+            bucket.extend(p for p in payloads if p not in bucket)
+            node: dict[str, object] = trie
+            for sym in _symbols(term):
+                node = node.setdefault(sym, {})  # type: ignore[assignment]
+            node[""] = True
+        self._table: dict[str, tuple[P, ...]] = {k: tuple(v) for k, v in table.items()}
+        body = _to_regex(trie) if trie else "(?!)"
+        self._pattern = re.compile(rf"(?<!\w){body}(?!\w)")
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def finditer(self, folded: str) -> Iterator[Match[P]]:
+        """Matches in ``folded`` (the output of :func:`fold`), left to right."""
+        table = self._table
+        for m in self._pattern.finditer(folded):
+            payloads = table.get(term_key(m.group()))
+            if payloads:
+                yield Match(m.start(), m.end(), payloads)
+
+
+def _to_regex(node: dict[str, object]) -> str:
+    terminal = "" in node
+    branches: list[str] = []
+    for sym in sorted(k for k in node if k):
+        child = node[sym]
+        assert isinstance(child, dict)
+        if sym == _SEP:
+            head = "[ -]"
+        elif sym == _APOS:
+            head = "'?"
+        else:
+            head = re.escape(sym)
+        branches.append(head + _to_regex(child))
+    if not branches:
+        return ""
+    alternation = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if terminal:
+        # Greedy: the longer term is tried first, the shorter one is the fallback.
+        return f"(?:{alternation})?"
+    return alternation
