@@ -387,3 +387,15 @@ def test_workload_helpers_see_init_containers() -> None:
         }
     }
     assert [c["name"] for c in containers(workload)] == ["a", "b"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_api_listens_where_the_probes_and_services_look(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    settings = settings_data(rendered[overlay])
+    assert settings["NEWSINGEST_API_HOST"] == "0.0.0.0"
+    port = int(settings["NEWSINGEST_API_PORT"])
+    for workload in workloads(rendered[overlay]):
+        ports = workload["spec"]["template"]["spec"]["containers"][0]["ports"]
+        assert {p["name"]: p["containerPort"] for p in ports} == {"http": port}
