@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 
 import structlog
@@ -29,6 +29,7 @@ from newsingest.runner import Handler, StageRunner
 log = structlog.get_logger(__name__)
 
 STAGES = ("fetch", "enrich")
+Companion = Callable[["App", asyncio.Event], Awaitable[None]]
 _PROBE_INTERVAL_S = 2.0
 _LOOP_TICK_S = 0.5
 
@@ -49,7 +50,8 @@ class App:
         self.publisher: Publisher | None = None
         self.api: Api | None = None
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def run(self, stop: asyncio.Event, companions: Sequence[Companion] = ()) -> None:
+        """Run until ``stop``; ``companions`` run beside the stages and end before teardown."""
         self.metrics.build_info.info({"version": __version__})
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(self.cluster)
@@ -73,6 +75,7 @@ class App:
                 asyncio.create_task(self._probe_broker(), name="broker-probe"),
                 asyncio.create_task(self._watch_loop_lag(), name="loop-lag"),
             ]
+            extras = [asyncio.ensure_future(c(self, stage_stop)) for c in companions]
             self.started.set()
             log.info("newsingest running", stages=self.stages, version=__version__)
             try:
@@ -80,6 +83,7 @@ class App:
             finally:
                 self.health.draining = True
                 stage_stop.set()
+                await asyncio.gather(*extras, return_exceptions=True)
                 results = await asyncio.gather(*tasks, return_exceptions=True)
                 for monitor in monitors:
                     monitor.cancel()

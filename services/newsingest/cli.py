@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -118,13 +118,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         allow = [*settings.fetch.allow, server.allow]
         fetch = settings.fetch.model_copy(update={"allow": allow})
         app = App(settings.model_copy(update={"fetch": fetch}), stages)
-        follower = asyncio.create_task(submit_and_follow(app, server, stop))
-        try:
-            await app.run(stop)
-        finally:
-            stop.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                await follower
+        await app.run(stop, companions=[partial(submit_and_follow, server=server)])
     finally:
         await server.stop()
     return 0

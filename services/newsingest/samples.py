@@ -70,10 +70,9 @@ class SampleServer:
 
 
 async def submit_and_follow(
-    app: App, server: SampleServer, stop: asyncio.Event, out: TextIO = sys.stdout
+    app: App, stop: asyncio.Event, *, server: SampleServer, out: TextIO = sys.stdout
 ) -> None:
-    """Once the app runs: follow news.articles from its end, submit the samples, print lines."""
-    await app.started.wait()
+    """Beside the running app: follow news.articles from its end, submit the samples, print."""
     topics = app.settings.topics
     consumer = app.cluster.consumer("samples", group=None, auto_offset_reset="latest")
     await consumer.start()

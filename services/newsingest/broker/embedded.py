@@ -64,7 +64,8 @@ class EmbeddedBroker:
             "memory://tansu/",
         ]
         output = subprocess.DEVNULL if self._quiet else None
-        self._process = subprocess.Popen(argv, stdout=output, stderr=output)
+        # Own session: a terminal's Ctrl-C reaches us, and we stop the broker after draining.
+        self._process = subprocess.Popen(argv, stdout=output, stderr=output, start_new_session=True)
         deadline = time.monotonic() + _READY_TIMEOUT_S
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

@@ -23,7 +23,12 @@ from newsingest.urls import canonicalize
 
 
 def warm_up() -> None:
-    """Pool initializer: load gazetteers and compile patterns once per worker."""
+    """Pool initializer: load gazetteers and compile patterns once per worker.
+
+    Workers ignore SIGINT: a terminal's Ctrl-C reaches the whole process group,
+    and the parent decides when workers stop (after draining).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_classifier()
 
 
