@@ -25,13 +25,24 @@ class LinkerConfig:
     """An incident with no new report for this long (in stream time) closes."""
     sketch_k: int = 64
     shingle_size: int = 4
+    sketch_words: int = 300
+    """Words of the text sketched: copies of a wire story share their lead."""
+    lead_chars: int = 400
+    """Where a report without an event date is read for one (its first sentences)."""
+    lead_date_days: int = 31
+    """How old a date in the lead may be and still be the event's."""
     people_chars: int = 2000
     """Names are taken from the start of the text: later ones are mostly background."""
-    max_places: int = 3
-    """Places of an article looked up in the index (first mentions only)."""
+    max_places: int = 5
+    """Places of a report compared (the scene first, then the others the classifier ranked)."""
+
+    anchor_similarity: float = 0.3
+    """Text similarity that anchors a link on its own (without place, militia or person)."""
+    text_keys: int = 8
+    """Smallest shingle hashes of each source the index files an incident under."""
 
     @property
-    def cell_deg(self) -> float:
-        """Grid size such that any two points within ``max_distance_km`` are in
-        neighbouring cells, up to 60 degrees of latitude."""
-        return self.max_distance_km / (KM_PER_DEGREE * 0.5)
+    def near_cell_deg(self) -> float:
+        """Grid size such that points within ``near_km`` are in neighbouring cells
+        (up to 60 degrees of latitude, where a degree of longitude is half as long)."""
+        return self.near_km / (KM_PER_DEGREE * 0.5)

@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-distance-km", type=float, default=defaults.max_distance_km)
     parser.add_argument("--close-after-days", type=float, default=defaults.close_after_days)
     parser.add_argument("--errors", action="store_true", help="list wrongly split or joined pairs")
+    parser.add_argument(
+        "--strikes-only",
+        action="store_true",
+        help="link only reports the classifier tags as strikes, as the stage does "
+        "(the others stay alone); by default every labelled report is linked",
+    )
     return parser
 
 
@@ -99,18 +105,21 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout) -> int:
     reports = load_reports(args.path)
     reports.sort(key=lambda r: (r.published_at, r.id))
     articles = [(r.id, enrich_report(r)) for r in reports]
-    predicted, spent = link_all(articles, config)
+    untagged = {rid for rid, a in articles if not a.tags.strike.is_strike}
+    linked = [(rid, a) for rid, a in articles if not (args.strikes_only and rid in untagged)]
+    predicted, spent = link_all(linked, config)
+    predicted |= {rid: f"alone:{rid}" for rid in untagged if rid not in predicted}
     gold = {r.id: r.event for r in reports}
     score = pair_score(gold, predicted)
     print(
-        f"reports {len(reports)}  events {len(set(gold.values()))}  "
-        f"incidents {len(set(predicted.values()))}\n"
+        f"reports {len(reports)} ({len(untagged)} not tagged as strikes by the classifier)  "
+        f"events {len(set(gold.values()))}  incidents {len(set(predicted.values()))}\n"
         f"pairs: same event {score.true_positive + score.false_negative}, "
         f"linked {score.true_positive + score.false_positive}, "
         f"correct {score.true_positive}\n"
         f"precision {score.precision:.3f}  recall {score.recall:.3f}  "
         f"(goal {args.min_precision:.2f} / {args.min_recall:.2f})\n"
-        f"linking {spent / len(reports) * 1e3:.3f} ms/report",
+        f"linking {spent / max(1, len(linked)) * 1e3:.3f} ms/report",
         file=out,
     )
     if args.errors:
@@ -125,3 +134,7 @@ def _print_errors(reports: list[LabelledReport], predicted: dict[str, str], out:
         if same_gold != same_pred:
             kind = "split" if same_gold else "joined"
             print(f"{kind}: {a.id} / {b.id}", file=out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

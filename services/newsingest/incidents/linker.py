@@ -35,6 +35,7 @@ class IncidentLinker:
         self._by_article: dict[str, str] = {}
         self._index = IncidentIndex(self.config)
         self._stream_time: datetime | None = None
+        self._retired: list[IncidentRecord] = []
 
     @property
     def open_count(self) -> int:
@@ -52,16 +53,24 @@ class IncidentLinker:
             return latest
         features = article_features(article, self.config)
         self._advance(features.published or parse_time(article.fetched_at))
-        best = self._best_match(features)
-        if best is None:
+        matches = self._matches(features)
+        now = self._clock()
+        if not matches:
             state = IncidentState(incident_id=stable_id(f"incident:{article.article_id}"))
             self._open[state.incident_id] = state
             confidence, duplicate_of = 1.0, None
         else:
-            state, link = best
+            state, link = matches[0]
             confidence = link.confidence(self.config.link_threshold)
             duplicate_of = link.duplicate_of
-        now = self._clock()
+            # The report belongs to several open incidents: they were one strike
+            # whose first reports had nothing in common. Fold them into the best.
+            for other, _ in matches[1:]:
+                state.absorb(other)
+                self._forget(other.incident_id)
+                self._retired.append(other.close(updated_at=now, merged_into=state.incident_id))
+                for source in other.sources:
+                    self._by_article[source.article_id] = state.incident_id
         state.add(
             article, features, confidence=confidence, duplicate_of=duplicate_of, linked_at=now
         )
@@ -111,16 +120,16 @@ class IncidentLinker:
             self._forget(state.incident_id)
         return closed
 
-    def _best_match(self, features: ArticleFeatures) -> tuple[IncidentState, LinkScore] | None:
-        best: tuple[IncidentState, LinkScore] | None = None
+    def _matches(self, features: ArticleFeatures) -> list[tuple[IncidentState, LinkScore]]:
+        """The open incidents the report may join, best first."""
+        found = []
         for incident_id in self._index.candidates(features):
             state = self._open[incident_id]
             link = score(features, state, self.config, self._person_weight)
-            if link is None or link.points < self.config.link_threshold:
-                continue
-            if best is None or link.points > best[1].points:
-                best = (state, link)
-        return best
+            if link is not None and link.points >= self.config.link_threshold:
+                found.append((state, link))
+        found.sort(key=lambda match: -match[1].points)
+        return found
 
     def _person_weight(self, person: str) -> float:
         # A name in many open incidents (a president, a spokesman) tells little.

@@ -73,3 +73,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout) -> int:
         for record in latest.values():
             out.write(encode(record).decode() + "\n")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -105,4 +105,8 @@ class IncidentRecord:
     casualties: IncidentCasualties
     sources: list[IncidentSource]
     closed: bool = False
+    merged_into: str | None = None
+    """Set on the last version of an incident found to be part of another (which now
+    holds all its sources): two reports of one strike opened two incidents before a
+    third report tied them together."""
     schema: str = INCIDENT_SCHEMA

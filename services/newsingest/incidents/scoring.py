@@ -2,7 +2,9 @@
 
 Hard limits first: reports of different days (beyond the window), of places
 too far apart, or by incompatible actors never link, however alike their
-words. Then evidence adds up as points, roughly log-odds: the same day, the
+words; nor do reports without an anchor in common (a scene within
+``near_km``, a target or perpetrator militia, a person, or much of their
+text), which is also what lets the index find every candidate. Then evidence adds up as points, roughly log-odds: the same day, the
 same place, the same target militia, the same person named each count for
 about as much; actor, type, weapon and shared bystander militias count a
 little; text similarity breaks ties and spots copies of one wire story.
@@ -15,14 +17,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from newsingest.incidents.config import LinkerConfig
-from newsingest.incidents.features import ArticleFeatures
+from newsingest.incidents.config import KM_PER_DEGREE, LinkerConfig
+from newsingest.incidents.features import ArticleFeatures, Place, actor_group
 from newsingest.incidents.geo import haversine_km
 from newsingest.incidents.state import IncidentState
 from newsingest.incidents.text import similarity
 from newsingest.records import Actor
 
 # Actors that act together: a report may say "US" where another says "the coalition".
+_MAX_TEXT_POINTS = 4.0  # a verbatim copy is worth two strong signs
 _ACTOR_GROUP: dict[Actor, str] = {"us": "us", "coalition": "us", "israel": "israel", "iran": "iran"}
 
 
@@ -53,21 +56,27 @@ def score(
     actor_points = _actor_points(article, incident)
     if actor_points is None:
         return None
-    points = day_points + place_points + actor_points
-    points += _militia_points(article, incident)
-    points += min(3.0, sum(person_weight(p) for p in article.people & incident.people))
+    shared_people = article.people & incident.people
+    militia_points = _militia_points(article, incident)
+    points = day_points + place_points + actor_points + militia_points
+    points += min(3.0, sum(person_weight(p) for p in shared_people))
     if article.weapons & incident.weapons:
         points += 0.5
     if article.type is not None and article.type == incident.type:
         points += 0.3
+    anchored = place_points >= 1.0 or militia_points > 0 or bool(shared_people)
+    if anchored and points + _MAX_TEXT_POINTS < config.link_threshold:
+        return None  # out of reach whatever the text: skip the sketches
     best, duplicate_of = 0.0, None
     for source in incident.sources:
-        sim = similarity(list(article.sketch), source.fingerprint)
+        sim = similarity(article.sketch_set, source.fingerprint)
         if sim > best:
             best, duplicate_of = sim, source.article_id
-    points += 4.0 * best
+    if not anchored and best < config.anchor_similarity:
+        return None
     if best < config.duplicate_similarity:
         duplicate_of = None
+    points += _MAX_TEXT_POINTS * best
     return LinkScore(points=points, similarity=best, duplicate_of=duplicate_of)
 
 
@@ -94,43 +103,77 @@ def _day_points(
 def _place_points(
     article: ArticleFeatures, incident: IncidentState, config: LinkerConfig
 ) -> float | None:
+    """2 for one scene, 1 when one's scene is another place of the other, 0 when merely
+    compatible (near enough, or inside a country or sea the other names), None when apart."""
     here, there = article.places[: config.max_places], incident.places[: config.max_places]
     if not here or not there:
         return 0.0
-    scene = haversine_km(here[0].lat, here[0].lon, there[0].lat, there[0].lon)
-    if scene <= config.near_km:
+    if _near(here[0], there[0], config.near_km):
         return 2.0
+    if here[0].name == there[0].name:
+        return 1.0  # one country or sea named as the scene by both: weaker, still a scene
     # The scenes differ; a report may still lead with a wider area (a province,
     # the country) and name the incident's scene later, or the other way round.
-    other = min(
-        min(haversine_km(here[0].lat, here[0].lon, p.lat, p.lon) for p in there),
-        min(haversine_km(p.lat, p.lon, there[0].lat, there[0].lon) for p in here),
-    )
-    if other <= config.near_km:
+    others = [(here[0], p) for p in there[1:]] + [(p, there[0]) for p in here[1:]]
+    if any(_near(a, b, config.near_km) for a, b in others):
         return 1.0
-    if min(scene, other) <= config.max_distance_km:
+    limit = config.max_distance_km
+    if _within(here[0], there[0], limit) or any(_within(a, b, limit) for a, b in others):
         return 0.0
     return None
 
 
+def _near(a: Place, b: Place, km: float) -> bool:
+    """The same scene: two specific places (not a country, not a sea) within ``km``."""
+    return a.local and b.local and _within(a, b, km)
+
+
+def _within(a: Place, b: Place, km: float) -> bool:
+    """Whether two places can be within ``km`` of each other, given how far each reaches.
+
+    A cheap bounding test first, then haversine.
+    """
+    km += a.extent_km + b.extent_km
+    if abs(a.lat - b.lat) * KM_PER_DEGREE > km:
+        return False
+    if abs(a.lon - b.lon) * KM_PER_DEGREE * min(a.cos_lat, b.cos_lat) > km:
+        return False
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
+
+
 def _actor_points(article: ArticleFeatures, incident: IncidentState) -> float | None:
-    a, b = article.actor, incident.actor
+    a, b = actor_group(article.actor), actor_group(incident.actor)
     if a is None or b is None:
-        return 0.0
-    if a == b:
-        return 0.5
-    group_a, group_b = _ACTOR_GROUP.get(a), _ACTOR_GROUP.get(b)
-    if group_a and group_b and group_a != group_b:
-        return None
-    return 0.0
+        return 0.5 if article.actor is not None and article.actor == incident.actor else 0.0
+    return 0.5 if a == b else None
 
 
 def _militia_points(article: ArticleFeatures, incident: IncidentState) -> float:
-    mine, theirs = article.principals, incident.principals
-    points = 0.0
-    if mine and theirs:
-        shared = mine & theirs
-        points += 2.0 if shared else -2.0
-    if any(m in incident.militias for m in article.militias - (mine & theirs)):
-        points += 0.5
-    return points
+    """+2 for a militia in the same role in both, +1 for one a report only mentions;
+    -1 when one's target is the other's perpetrator (a strike and the attack it
+    answered); -2 when each names a different target or perpetrator."""
+    if _same_role(article, incident):
+        return 2.0
+    if _crossed(article, incident):
+        return -1.0
+    shared = [m for m in article.militias if m in incident.militias]
+    if shared:
+        both_mentioned = all(
+            m not in article.principals and m not in incident.principals for m in shared
+        )
+        return 0.5 if both_mentioned else 1.0
+    if article.principals and incident.principals:
+        return -2.0
+    return 0.0
+
+
+def _same_role(article: ArticleFeatures, incident: IncidentState) -> bool:
+    return bool(
+        (article.targets & incident.targets) or (article.perpetrators & incident.perpetrators)
+    )
+
+
+def _crossed(article: ArticleFeatures, incident: IncidentState) -> bool:
+    return bool(
+        (article.targets & incident.perpetrators) or (article.perpetrators & incident.targets)
+    )

@@ -31,6 +31,7 @@ class IncidentState:
     incident_id: str
     version: int = 0
     closed: bool = False
+    merged_into: str | None = None
     sources: list[IncidentSource] = field(default_factory=list)
     killed: list[SourceClaim] = field(default_factory=list)
     injured: list[SourceClaim] = field(default_factory=list)
@@ -40,6 +41,8 @@ class IncidentState:
     actors: Counter[Actor] = field(default_factory=Counter)
     types: Counter[StrikeType] = field(default_factory=Counter)
     militias: dict[str, IncidentMilitia] = field(default_factory=dict)
+    targets: set[str] = field(default_factory=set)
+    perpetrators: set[str] = field(default_factory=set)
     principals: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)
     weapons: set[str] = field(default_factory=set)
@@ -47,30 +50,25 @@ class IncidentState:
     first_seen: datetime | None = None
     latest: IncidentRecord | None = None
 
-    # --- what the scorer compares -------------------------------------------
-
-    @property
-    def day(self) -> date | None:
-        """The event's day: the most reported exact date, else the first report's day."""
-        if self.exact_days:
-            return max(self.exact_days.items(), key=lambda kv: (kv[1], -kv[0].toordinal()))[0]
-        return self.first_day
-
-    @property
-    def day_exact(self) -> bool:
-        return bool(self.exact_days)
+    # What the scorer compares, kept up to date by ``_refresh`` (read per candidate).
+    day: date | None = None
+    """The event's day: the most reported exact date, else the first report's day."""
+    day_exact: bool = False
+    actor: Actor | None = None
+    type: StrikeType | None = None
 
     @property
     def place(self) -> Place | None:
         return self.places[0] if self.places else None
 
-    @property
-    def actor(self) -> Actor | None:
-        return self.actors.most_common(1)[0][0] if self.actors else None
-
-    @property
-    def type(self) -> StrikeType | None:
-        return self.types.most_common(1)[0][0] if self.types else None
+    def _refresh(self) -> None:
+        if self.exact_days:
+            self.day = max(self.exact_days.items(), key=lambda kv: (kv[1], -kv[0].toordinal()))[0]
+        else:
+            self.day = self.first_day
+        self.day_exact = bool(self.exact_days)
+        self.actor = self.actors.most_common(1)[0][0] if self.actors else None
+        self.type = self.types.most_common(1)[0][0] if self.types else None
 
     # --- changes ----------------------------------------------------------------
 
@@ -115,6 +113,8 @@ class IncidentState:
             known = self.militias.get(tag.id)
             if known is None or _stronger(tag.role, known.role):
                 self.militias[tag.id] = IncidentMilitia(tag.id, tag.name, tag.role)
+        self.targets |= features.targets
+        self.perpetrators |= features.perpetrators
         self.principals |= features.principals
         self.people |= features.people
         self.weapons |= features.weapons
@@ -127,6 +127,7 @@ class IncidentState:
             self.killed.append(_claim(article, casualties.killed))
         if casualties.injured is not None:
             self.injured.append(_claim(article, casualties.injured))
+        self._refresh()
 
     def record(self, *, updated_at: str) -> IncidentRecord:
         """The next version of the incident's record."""
@@ -152,6 +153,7 @@ class IncidentState:
             casualties=IncidentCasualties(killed=_range(self.killed), injured=_range(self.injured)),
             sources=list(self.sources),
             closed=self.closed,
+            merged_into=self.merged_into,
         )
         return self.latest
 
@@ -178,15 +180,49 @@ class IncidentState:
         if record.type:
             state.types[record.type] += 1
         state.militias = {m.id: m for m in record.militias}
-        state.principals = {m.id for m in record.militias if m.role != "mentioned"}
+        state.targets = {m.id for m in record.militias if m.role == "target"}
+        state.perpetrators = {m.id for m in record.militias if m.role == "perpetrator"}
+        state.principals = state.targets | state.perpetrators
         state.people = set(record.people)
         state.weapons = set(record.weapons)
         state.first_seen = parse_time(record.first_seen)
         state.last_seen = parse_time(record.last_seen)
         state.latest = record
+        state._refresh()
         return state
 
-    def close(self, *, updated_at: str) -> IncidentRecord:
+    def absorb(self, other: IncidentState) -> None:
+        """Take in every source and claim of an incident that turned out to be this one."""
+        self.sources = sorted(
+            self.sources + other.sources, key=lambda s: s.published_at or s.linked_at
+        )
+        self.killed += other.killed
+        self.injured += other.injured
+        self.exact_days += other.exact_days
+        if other.first_day and (self.first_day is None or other.first_day < self.first_day):
+            self.first_day = other.first_day
+        for place in other.places:
+            if len(self.places) < MAX_PLACES and all(p.name != place.name for p in self.places):
+                self.places.append(place)
+        self.actors += other.actors
+        self.types += other.types
+        for militia in other.militias.values():
+            known = self.militias.get(militia.id)
+            if known is None or _stronger(militia.role, known.role):
+                self.militias[militia.id] = militia
+        self.targets |= other.targets
+        self.perpetrators |= other.perpetrators
+        self.principals |= other.principals
+        self.people |= other.people
+        self.weapons |= other.weapons
+        for seen in (other.first_seen, other.last_seen):
+            if seen is not None:
+                self.first_seen = seen if self.first_seen is None else min(self.first_seen, seen)
+                self.last_seen = seen if self.last_seen is None else max(self.last_seen, seen)
+        self._refresh()
+
+    def close(self, *, updated_at: str, merged_into: str | None = None) -> IncidentRecord:
+        self.merged_into = merged_into
         self.closed = True
         return self.record(updated_at=updated_at)
 

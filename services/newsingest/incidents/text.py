@@ -3,42 +3,49 @@
 One stable hash per shingle and the ``k`` smallest values kept: the Jaccard
 similarity of two texts is estimated from the smallest ``k`` of the union of
 their sketches (Broder's bottom-k estimator). One hash function instead of
-``k`` keeps a 1,000-word article under a millisecond in pure Python. Values
-are 48-bit so that they stay exact in any JSON reader.
+``k``, computed in C (CRC-32 and Adler-32 of the shingle side by side), and
+only over the first ``max_words`` words (copies of one wire story share their
+lead), keep a long article near a third of a millisecond in pure Python.
+Values are 48-bit so that they stay exact in any JSON reader.
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import re
+import zlib
+from collections.abc import Collection
 
 _WORD = re.compile(r"\w+")
-_MASK_BYTES = 6  # 48-bit hash values
+_MASK = (1 << 48) - 1
 
 
-def shingles(text: str, size: int) -> set[str]:
-    """Lower-cased word ``size``-grams of ``text`` (the whole text if shorter)."""
-    words = _WORD.findall(text.lower())
+def shingles(text: str, size: int, max_words: int) -> set[str]:
+    """Lower-cased word ``size``-grams of the start of ``text`` (all of it if shorter)."""
+    words = _WORD.findall(text.lower())[:max_words]
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def sketch(text: str, *, k: int, shingle_size: int) -> list[int]:
+def sketch(text: str, *, k: int, shingle_size: int, max_words: int = 500) -> list[int]:
     """The ``k`` smallest shingle hashes of ``text``, ascending."""
-    hashes = {
-        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=_MASK_BYTES).digest(), "big")
-        for s in shingles(text, shingle_size)
-    }
+    hashes = set()
+    for shingle in shingles(text, shingle_size, max_words):
+        data = shingle.encode()
+        hashes.add(((zlib.crc32(data) << 16) ^ zlib.adler32(data)) & _MASK)
     return heapq.nsmallest(k, hashes)
 
 
-def similarity(a: list[int], b: list[int]) -> float:
-    """Estimated Jaccard similarity of the texts behind two sketches of the same ``k``."""
-    if not a or not b:
+def similarity(a: Collection[int], b: Collection[int]) -> float:
+    """Estimated Jaccard similarity of the texts behind two sketches of the same ``k``.
+
+    Pass the sketch used most often as a set: most pairs share no value at all,
+    and that answer then costs one pass over ``b``.
+    """
+    common = (a if isinstance(a, frozenset | set) else set(a)).intersection(b)
+    if not common:
         return 0.0
     k = max(len(a), len(b))
-    union = heapq.nsmallest(k, set(a) | set(b))
-    common = set(a) & set(b)
+    union = heapq.nsmallest(k, set(a).union(b))
     return sum(1 for h in union if h in common) / len(union)
