@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from newsingest.errors import ExtractError
@@ -9,6 +10,7 @@ from newsingest.extract._clean import clean_text
 from newsingest.extract._html import extract_html
 from newsingest.extract._model import Document
 
+_WORD = re.compile(r"\w")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xhtml"})
 
 
@@ -31,7 +33,7 @@ def extract_document(
     hint = _iso_or_none(published_hint)
     if not is_html(content_type):
         cleaned = clean_text(body)
-        if not cleaned.text:
+        if not _WORD.search(cleaned.text):
             raise ExtractError("no article text in the plain-text body", reason="extract_empty")
         return Document(
             text=cleaned.text,
@@ -47,7 +49,7 @@ def extract_document(
     if article is None:
         raise ExtractError("trafilatura found no main text", reason="extract_empty")
     cleaned = clean_text(article.text, title=article.title, headings=article.headings)
-    if not cleaned.text:
+    if not _WORD.search(cleaned.text):
         raise ExtractError("nothing left after cleaning", reason="extract_empty")
     return Document(
         text=cleaned.text,

@@ -1,0 +1,153 @@
+"""No input crashes or hangs the extractor: empty, huge, binary, broken, RTL, NUL.
+
+Timeouts here guard against a hang (a regex gone quadratic), they time nothing.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from newsingest.errors import ExtractError
+from newsingest.extract import clean_text, extract_document
+from tests.unit.extract.support import words
+
+PARAGRAPH = "The strike hit a depot near the border, officials said on Monday. " * 15
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        *[
+            (b, t)
+            for b in ("", "   ", "\n\n\t\r\n", "\x00\x00", "-- ...")
+            for t in ("text/plain", "text/html")
+        ],
+        ("<html></html>", "text/html"),
+        ("<html><head><title>Only a title</title></head><body></body></html>", "text/html"),
+    ],
+)
+def test_nothing_to_extract_is_extract_empty(body: str, content_type: str) -> None:
+    with pytest.raises(ExtractError) as caught:
+        extract_document(body, content_type=content_type)
+    assert caught.value.reason == "extract_empty"
+    assert caught.value.retriable is False
+
+
+def test_nul_bytes_and_controls_are_dropped_not_fatal() -> None:
+    body = "The strike\x00 hit a depot.\x0b\nOfficials\x1f confirmed it.\ufeff"
+    assert extract_document(body, content_type="text/plain").text == (
+        "The strike hit a depot.\nOfficials confirmed it."
+    )
+    html = f"<html><body><article><p>{PARAGRAPH}\x00</p><p>{PARAGRAPH}</p></article></body></html>"
+    assert "\x00" not in extract_document(html, content_type="text/html").text
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("layout", ["lines", "one_line"])
+def test_five_megabytes_of_text(layout: str) -> None:
+    body = (PARAGRAPH + "\n") * 5_100 if layout == "lines" else PARAGRAPH * 5_100
+    assert len(body) > 5_000_000
+    doc = extract_document(body, content_type="text/plain")
+    assert words(doc.text) == words(body)
+
+
+@pytest.mark.timeout(60)
+def test_five_megabytes_of_html() -> None:
+    paragraphs = "".join(f"<p>{i}: {PARAGRAPH}</p>" for i in range(5_000))
+    html = f"<html><body><article>{paragraphs}</article></body></html>"
+    doc = extract_document(html, content_type="text/html")
+    assert len(html) > 5_000_000
+    assert doc.text.count("\n") > 4_000
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "body",
+    [
+        "A" * 200_000,
+        "- " * 100_000,
+        "(" * 50_000 + ")" * 50_000,
+        "By " + "Aa " * 30_000,
+        "Photo: " + "x" * 200_000,
+        "Read more: " + "a " * 100_000,
+        "Jane " * 50_000 + "for The Post",
+        "Officials said. - X - " * 10_000,
+        " date " + "2021-02-26 " * 50_000,
+        "\n".join(["Home"] * 50_000),
+        "© " + "2024 " * 50_000,
+        "Drama " * 100_000,
+    ],
+    ids=lambda b: repr(b[:12]),
+)
+def test_adversarial_lines_stay_linear(body: str) -> None:
+    cleaned = clean_text(body)
+    assert isinstance(cleaned.text, str)
+
+
+def _text_or_reason(body: str, content_type: str) -> str:
+    """The extracted text, or the ExtractError's reason: the only two allowed outcomes."""
+    try:
+        return extract_document(body, content_type=content_type).text
+    except ExtractError as exc:
+        return exc.reason
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html", "application/xhtml+xml"])
+def test_binary_junk(seed: int, content_type: str) -> None:
+    junk = random.Random(seed).randbytes(50_000)
+    for body in (junk.decode("latin-1"), junk.decode("utf-8", errors="replace")):
+        outcome = _text_or_reason(body, content_type)
+        assert outcome in {"extract_empty", "extract_failed"} or outcome.strip()
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><div><p>" + PARAGRAPH + "<div><p>" + PARAGRAPH,
+        "<html><body><p>" + PARAGRAPH + "</b></i></div></div></span><p>" + PARAGRAPH,
+        "<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'><body><p>"
+        + PARAGRAPH
+        + "</p></body></html>",
+    ],
+)
+def test_unbalanced_html_still_gives_the_text(html: str) -> None:
+    assert "strike hit a depot" in _text_or_reason(html, "text/html")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>" + PARAGRAPH + "</b></i></div></div></span>" + PARAGRAPH,
+        "<html><head><title>Broken</head><body><article><p>" + PARAGRAPH + "</article>",
+        "<<<>>><p " + PARAGRAPH + "</p></p></p>",
+        "<!-- unclosed comment <p>" + PARAGRAPH,
+        "<html><body>" + "<div>" * 5_000 + PARAGRAPH,
+        "</html></body></p>" * 1_000,
+    ],
+)
+def test_hopeless_html_is_an_extract_error_or_text(html: str) -> None:
+    outcome = _text_or_reason(html, "text/html")
+    assert outcome in {"extract_empty", "extract_failed"} or "strike hit a depot" in outcome
+
+
+ARABIC = (
+    "قالت وزارة الدفاع إن الضربة استهدفت مستودعا للأسلحة قرب الحدود. "
+    "وأضافت أن أحدا من المدنيين لم يصب بأذى في الهجوم الذي وقع فجرا."
+)
+
+
+def test_right_to_left_text() -> None:
+    body = f"{ARABIC}\n\u200f{ARABIC} المزيد\n"
+    doc = extract_document(body, content_type="text/plain")
+    assert words(doc.text) + sum((words(r.text) for r in doc.removed), words("")) == words(body)
+    html = (
+        '<html lang="ar" dir="rtl"><head><title>ضربة قرب الحدود</title></head><body><article>'
+        + f"<p>{ARABIC}</p>" * 6
+        + "</article></body></html>"
+    )
+    doc = extract_document(html, content_type="text/html; charset=utf-8")
+    assert doc.language == "ar"
+    assert "الضربة" in doc.text
