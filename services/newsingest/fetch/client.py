@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import ssl
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from newsingest.config import FetchSettings
 from newsingest.errors import FetchError
 from newsingest.fetch import robots
 from newsingest.fetch.body import ACCEPT_ENCODING, read_capped
-from newsingest.fetch.guard import AddressPolicy, Resolver, system_resolve
+from newsingest.fetch.guard import AddressPolicy, CachingResolver, Resolver, system_resolve
 from newsingest.fetch.politeness import Politeness
 from newsingest.fetch.robots import RobotsCache
 from newsingest.fetch.transport import Connect, PinnedBackend, PinnedTransport, pinned
@@ -67,7 +68,7 @@ class GuardedClient:
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.settings = settings
-        self._resolver = resolver or system_resolve
+        self._resolver = resolver or CachingResolver(system_resolve)
         self._policy = AddressPolicy(enabled=settings.ssrf_guard, allow=settings.allow)
         self._politeness = Politeness(
             per_host=settings.max_per_host,
@@ -128,8 +129,14 @@ class GuardedClient:
         headers: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
         retries: int | None = None,
+        deadline: float | None = None,
     ) -> Response:
-        """GET ``url``: a 2xx (or 304) response, else FetchError after bounded retries."""
+        """GET ``url``: a 2xx (or 304) response, else FetchError after bounded retries.
+
+        ``deadline`` (``time.monotonic()`` based): no retry is started that could
+        not finish before it, so a caller with its own timeout (the runner's) gets
+        this call's own reason code rather than a cancellation.
+        """
         retries = self.settings.retries if retries is None else retries
         attempt = 0
         while True:
@@ -150,7 +157,12 @@ class GuardedClient:
             if error.reason == "robots_disallowed":  # robots.txt unreachable: the runner retries
                 raise error
             backoff = self.settings.retry_backoff_s * 2**attempt * random.uniform(0.5, 1.5)
-            await asyncio.sleep(max(backoff, retry_after or 0.0))
+            wait = max(backoff, retry_after or 0.0)
+            if deadline is not None and (
+                time.monotonic() + wait + self.settings.total_timeout_s > deadline
+            ):
+                raise error
+            await asyncio.sleep(wait)
             attempt += 1
 
     async def attempt(

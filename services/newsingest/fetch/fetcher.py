@@ -42,8 +42,12 @@ class Fetcher:
         resolver: Resolver | None = None,
         connect: Connect | None = None,
         client: GuardedClient | None = None,
+        budget_s: float | None = None,
     ) -> None:
+        """``budget_s``: time one call may take, retries included; give it a little less
+        than the runner's processing timeout so failures keep their own reason code."""
         self._metrics = metrics
+        self._budget_s = budget_s
         self._owns_client = client is None
         self.client = client or GuardedClient(settings, metrics, resolver=resolver, connect=connect)
 
@@ -70,7 +74,8 @@ class Fetcher:
     async def __call__(self, url: UrlRecord) -> PageRecord:
         started = time.monotonic()
         try:
-            response = await self.client.get(url.url)
+            deadline = started + self._budget_s if self._budget_s is not None else None
+            response = await self.client.get(url.url, deadline=deadline)
             text, charset = decode_body(response.body, response.headers.get("content-type", ""))
         except FetchError as exc:
             self._metrics.fetches.labels(status_class=_outcome(exc)).inc()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,31 @@ async def system_resolve(host: str, port: int) -> list[str]:
             f"cannot resolve {host!r}: {exc.strerror}", reason="connect_error", retriable=transient
         ) from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class CachingResolver:
+    """Keeps answers for ``ttl_s`` so a busy host is not looked up for every request.
+
+    getaddrinfo gives no TTL, so a short fixed one is used. Cached answers are
+    checked by the policy on every hop like fresh ones.
+    """
+
+    def __init__(self, resolver: Resolver, *, ttl_s: float = 60.0, max_entries: int = 10_000):
+        self._resolver = resolver
+        self._ttl_s = ttl_s
+        self._max_entries = max_entries
+        self._answers: dict[tuple[str, int], tuple[float, Sequence[str]]] = {}
+
+    async def __call__(self, host: str, port: int) -> Sequence[str]:
+        now = time.monotonic()
+        cached = self._answers.get((host, port))
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        answer = await self._resolver(host, port)
+        if len(self._answers) >= self._max_entries:
+            self._answers.pop(next(iter(self._answers)))
+        self._answers[(host, port)] = (now + self._ttl_s, answer)
+        return answer
 
 
 def is_public(address: IPAddress) -> bool:

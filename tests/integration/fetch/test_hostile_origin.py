@@ -14,6 +14,7 @@ import pytest
 from newsingest.config import FetchSettings
 from newsingest.errors import FetchError
 from newsingest.fetch import Fetcher
+from newsingest.metrics import Metrics
 from newsingest.records import PageRecord
 from newsingest.urls import url_record
 from tests.integration.fetch.conftest import fetch_settings
@@ -149,3 +150,18 @@ async def test_robots_rules_and_4xx(
         assert (await fetcher(url_record(missing.url("/anything"), "cli"))).status == 200
     assert ruled.hits["/robots.txt"] == 1  # cached
     assert ruled.hits["/no-bots/a"] == 0
+
+
+async def test_no_retry_starts_that_would_overrun_the_budget(
+    origin_factory: Callable[..., Origin], fetcher_factory: Callable[[FetchSettings], Fetcher]
+) -> None:
+    origin = origin_factory({"/silent": hostile_routes("http://127.0.0.1:9")["/silent"]})
+    settings = fetch_settings(origin.authority, robots=False, total_timeout_s=0.5, retries=3)
+    unbounded = fetcher_factory(settings)
+    bounded = Fetcher(settings, Metrics(), client=unbounded.client, budget_s=0.8)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        await bounded(url_record(origin.url("/silent"), "cli"))
+    assert caught.value.reason == "timeout"
+    assert time.monotonic() - started < 0.8
+    assert origin.hits["/silent"] == 1

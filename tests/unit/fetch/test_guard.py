@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import pytest
 
 from newsingest.errors import FetchError
-from newsingest.fetch.guard import AddressPolicy, is_public, parse_legacy_ipv4
+from newsingest.fetch.guard import AddressPolicy, CachingResolver, is_public, parse_legacy_ipv4
 
 
 @pytest.mark.parametrize(
@@ -99,3 +99,15 @@ def test_a_bad_allow_entry_is_a_configuration_error() -> None:
 async def test_the_guard_can_be_switched_off_for_trusted_networks() -> None:
     target = await AddressPolicy(enabled=False).check("http://10.0.0.1/", Names({}))
     assert target.addresses == ("10.0.0.1",)
+
+
+async def test_answers_are_cached_for_a_while() -> None:
+    names = Names({"busy.test": ["93.184.215.14"]})
+    resolve = CachingResolver(names, ttl_s=60)
+    assert await resolve("busy.test", 443) == ["93.184.215.14"]
+    assert await resolve("busy.test", 443) == ["93.184.215.14"]
+    assert names.asked == ["busy.test"]
+    expired = CachingResolver(names, ttl_s=0)
+    await expired("busy.test", 443)
+    await expired("busy.test", 443)
+    assert names.asked == ["busy.test"] * 3
