@@ -19,7 +19,7 @@ from htmldate import find_date
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 from trafilatura.utils import load_html
 
-from newsingest.errors import ExtractError
+from newsingest.errors import ExtractError, NewsingestError
 
 # Settings chosen by measurement on the article-extraction benchmark (bench/README.md).
 _SETTINGS: dict[str, Any] = {
@@ -70,8 +70,8 @@ def extract_html(body: str, url: str | None) -> HtmlArticle | None:
             " ".join(" ".join(h.itertext()).split()) for h in doc.body.iter("head")
         )
         meta = _metadata(tree, url)
-    except (RecursionError, MemoryError):
-        raise
+    except (NewsingestError, RecursionError, MemoryError):
+        raise  # a deadline (extract_timeout raised from a signal handler) keeps its reason
     except Exception as exc:  # lxml and trafilatura internals: a page we cannot parse
         raise ExtractError(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
     return HtmlArticle(text=doc.text, headings=headings, language=_language(body), **meta)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 import pytest
+import trafilatura
 
 from newsingest.errors import ExtractError
 from newsingest.extract import clean_text, extract_document
@@ -151,3 +152,24 @@ def test_right_to_left_text() -> None:
     doc = extract_document(html, content_type="text/html; charset=utf-8")
     assert doc.language == "ar"
     assert "الضربة" in doc.text
+
+
+def test_an_error_raised_inside_trafilatura_keeps_its_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The enrich worker's deadline raises ExtractError(extract_timeout) from a signal
+    handler, i.e. from anywhere inside trafilatura: it must not become extract_failed."""
+
+    def overrun(*args: object, **kwargs: object) -> None:
+        raise ExtractError("deadline", reason="extract_timeout")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", overrun)
+    assert _text_or_reason("<html><body><p>x</p></body></html>", "text/html") == "extract_timeout"
+
+
+def test_a_parser_crash_is_extract_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyError("internal")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", crash)
+    assert _text_or_reason("<html><body><p>x</p></body></html>", "text/html") == "extract_failed"
