@@ -76,8 +76,9 @@ class _Validators:
 class PollResult:
     new: int = 0
     seen: int = 0
-    errors: int = 0
+    invalid: int = 0  # links that are not fetchable URLs
     not_modified: bool = False
+    failed: bool = False  # the poll itself failed (fetch, parse, emit)
 
 
 class Discoverer:
@@ -131,7 +132,7 @@ class Discoverer:
                 await self._fetch_and_submit(source, child.url, "sitemap", result)
                 self._child_lastmod[child.url] = child.lastmod
         except (FetchError, DocumentError) as exc:
-            result.errors += 1
+            result.failed = True
             reason = exc.reason if isinstance(exc, FetchError) else "unreadable"
             log.warning(
                 "source poll failed",
@@ -141,7 +142,10 @@ class Discoverer:
                 reason=reason,
                 error=redact(str(exc)),
             )
-        outcome = "error" if result.errors else "not_modified" if result.not_modified else "ok"
+        except Exception:  # emit or the seen store failed: this poll is redone next time
+            result.failed = True
+            log.exception("source poll failed", stage="discover", source=source.name)
+        outcome = "error" if result.failed else "not_modified" if result.not_modified else "ok"
         self._metrics.source_polls.labels(source=source.name, outcome=outcome).inc()
         return result
 
@@ -192,7 +196,7 @@ class Discoverer:
         for link in document.links:
             record = self._record(link, origin, source)
             if record is None:
-                result.errors += 1
+                result.invalid += 1
                 self._count(source, "error")
                 continue
             if record.url_id in self._in_progress or not await self._seen.is_new(record.url_id):

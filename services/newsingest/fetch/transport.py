@@ -150,7 +150,8 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         keepalive_expiry: float = 5.0,
     ) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context or ssl.create_default_context(),
+            # httpx's default: certifi's CA bundle, so a slim image needs no system CAs.
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=keepalive_expiry,

@@ -96,7 +96,10 @@ async def test_new_links_once_with_hints_and_conditional_get(
 async def test_a_failing_source_is_counted_and_the_others_still_polled(
     feed_origin: Origin, documents: Documents, discover_fetch_settings: FetchSettings
 ) -> None:
-    documents.files["/feed.xml"] = ("application/rss+xml", rss(("https://news.test/ok", "ok")))
+    documents.files["/feed.xml"] = (
+        "application/rss+xml",
+        rss(("https://news.test/ok", "ok"), ("ftp://news.test/file", "not fetchable")),
+    )
     documents.files["/broken.xml"] = ("application/xml", b"this is { not xml")
     settings = Settings(fetch=discover_fetch_settings)
     metrics, net, emitted = Metrics(), LoopbackOnly(), list[UrlRecord]()
@@ -117,7 +120,9 @@ async def test_a_failing_source_is_counted_and_the_others_still_polled(
             settings, metrics, emit=emit, seen=MemorySeenUrls(), http=http, sources=broken
         )
         results = [await discoverer.poll(source) for source in broken]
-    assert [r.errors for r in results] == [1, 1, 1, 0]
+    assert [r.failed for r in results] == [True, True, True, False]
+    assert results[-1].invalid == 1
+    assert _total(metrics, "newsingest_discovered_total", source="world", outcome="error") == 1
     assert [r.url for r in emitted] == ["https://news.test/ok"]
     assert _total(metrics, "newsingest_source_polls_total", outcome="error") == 3
     assert net.dialled
