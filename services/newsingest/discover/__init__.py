@@ -4,6 +4,7 @@ from newsingest.discover.discoverer import Discoverer, PollResult
 from newsingest.discover.documents import Document, Link, read_document
 from newsingest.discover.seen import KafkaSeenUrls, MemorySeenUrls, SeenUrls
 from newsingest.discover.sources import Source, load_sources
+from newsingest.discover.stage import discover_stage
 
 __all__ = [
     "Discoverer",
@@ -14,6 +15,7 @@ __all__ = [
     "PollResult",
     "SeenUrls",
     "Source",
+    "discover_stage",
     "load_sources",
     "read_document",
 ]

@@ -95,7 +95,7 @@ class Discoverer:
         self._settings = settings.discover
         self._metrics = metrics
         self._emit = emit
-        self._seen = seen
+        self.seen = seen
         self._http = http
         if sources is None:
             sources = load_sources(settings.sources_file) if settings.sources_file else []
@@ -199,14 +199,14 @@ class Discoverer:
                 result.invalid += 1
                 self._count(source, "error")
                 continue
-            if record.url_id in self._in_progress or not await self._seen.is_new(record.url_id):
+            if record.url_id in self._in_progress or not await self.seen.is_new(record.url_id):
                 result.seen += 1
                 self._count(source, "seen")
                 continue
             self._in_progress.add(record.url_id)
             try:
                 await self._emit(record)
-                await self._seen.remember(record.url_id)
+                await self.seen.remember(record.url_id)
             finally:
                 self._in_progress.discard(record.url_id)
             result.new += 1

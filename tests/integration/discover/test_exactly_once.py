@@ -8,8 +8,7 @@ from typing import Any
 
 from newsingest.broker import Cluster
 from newsingest.config import DiscoverSettings, FetchSettings, Settings
-from newsingest.discover import Discoverer, KafkaSeenUrls
-from newsingest.fetch import GuardedClient
+from newsingest.discover import KafkaSeenUrls, discover_stage
 from newsingest.metrics import Metrics
 from newsingest.records import UrlRecord
 from tests.integration.discover.conftest import Documents
@@ -26,23 +25,16 @@ async def discover_once(settings: Settings, origin: Origin) -> tuple[list[UrlRec
         emitted.append(record)
 
     metrics, net = Metrics(), LoopbackOnly()
-    async with Cluster(settings) as cluster:
-        seen = KafkaSeenUrls(
-            cluster.producer("discover-seen"),
-            cluster.consumer("discover-seen", group=None),
-            settings.topics.seen,
-        )
-        async with (
-            seen,
-            GuardedClient(
-                settings.fetch, metrics, resolver=net.resolve, connect=net.connect
-            ) as http,
-        ):
-            remembered = len(seen)
-            discoverer = Discoverer(
-                settings, metrics, emit=emit, seen=seen, http=http, sources=sources(origin)
-            )
-            await run_until_polled(discoverer, metrics, polls=len(discoverer.sources))
+    async with (
+        Cluster(settings) as cluster,
+        discover_stage(
+            settings, metrics, cluster, emit=emit, resolver=net.resolve, connect=net.connect
+        ) as discoverer,
+    ):
+        assert isinstance(discoverer.seen, KafkaSeenUrls)
+        remembered = len(discoverer.seen)
+        discoverer.sources = sources(origin)
+        await run_until_polled(discoverer, metrics, polls=len(discoverer.sources))
     return emitted, remembered
 
 
