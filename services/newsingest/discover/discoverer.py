@@ -15,6 +15,7 @@ import contextlib
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import structlog
 
@@ -171,7 +172,7 @@ class Discoverer:
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file, not as an encoding
             body = gunzip(body, self._settings.max_document_bytes)
         document = read_document(body, kind)
-        await self._submit(source, document, result)
+        await self._submit(source, url, document, result)
         self._validators[url] = _Validators(
             response.headers.get("etag"), response.headers.get("last-modified")
         )
@@ -191,10 +192,12 @@ class Discoverer:
             if child.lastmod is None or self._child_lastmod.get(child.url) != child.lastmod
         ]
 
-    async def _submit(self, source: Source, document: Document, result: PollResult) -> None:
+    async def _submit(
+        self, source: Source, base_url: str, document: Document, result: PollResult
+    ) -> None:
         origin: UrlSource = "feed" if document.kind == "feed" else "sitemap"
         for link in document.links:
-            record = self._record(link, origin, source)
+            record = self._record(link, base_url, origin, source)
             if record is None:
                 result.invalid += 1
                 self._count(source, "error")
@@ -212,12 +215,16 @@ class Discoverer:
             result.new += 1
             self._count(source, "new")
 
-    def _record(self, link: Link, origin: UrlSource, source: Source) -> UrlRecord | None:
+    def _record(
+        self, link: Link, base_url: str, origin: UrlSource, source: Source
+    ) -> UrlRecord | None:
         hints = None
         if link.title or link.published_at:
             hints = UrlHints(title=_short(link.title), published_at=link.published_at)
         try:
-            return url_record(link.url, origin, source_name=source.name, hints=hints)
+            # Relative links (seen in feeds) are relative to the document.
+            absolute = urljoin(base_url, link.url)
+            return url_record(absolute, origin, source_name=source.name, hints=hints)
         except FetchError:
             log.info("unusable link", stage="discover", source=source.name, url=redact(link.url))
             return None

@@ -98,7 +98,11 @@ async def test_a_failing_source_is_counted_and_the_others_still_polled(
 ) -> None:
     documents.files["/feed.xml"] = (
         "application/rss+xml",
-        rss(("https://news.test/ok", "ok"), ("ftp://news.test/file", "not fetchable")),
+        rss(
+            ("https://news.test/ok", "ok"),
+            ("ftp://news.test/file", "not fetchable"),
+            ("/relative/link", "relative to the feed"),
+        ),
     )
     documents.files["/broken.xml"] = ("application/xml", b"this is { not xml")
     settings = Settings(fetch=discover_fetch_settings)
@@ -123,7 +127,7 @@ async def test_a_failing_source_is_counted_and_the_others_still_polled(
     assert [r.failed for r in results] == [True, True, True, False]
     assert results[-1].invalid == 1
     assert _total(metrics, "newsingest_discovered_total", source="world", outcome="error") == 1
-    assert [r.url for r in emitted] == ["https://news.test/ok"]
+    assert [r.url for r in emitted] == ["https://news.test/ok", feed_origin.url("/relative/link")]
     assert _total(metrics, "newsingest_source_polls_total", outcome="error") == 3
     assert net.dialled
     assert all(address == "127.0.0.1" for address, _ in net.dialled)
