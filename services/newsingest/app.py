@@ -23,13 +23,15 @@ from newsingest.broker.publisher import Publisher
 from newsingest.config import Settings
 from newsingest.health import Health
 from newsingest.metrics import Metrics
-from newsingest.pipeline import enrich_handler, fetch_handler
+from newsingest.pipeline import enrich_handler, fetch_handler, incidents_handler, url_output
+from newsingest.records import UrlRecord
 from newsingest.runner import Handler, StageRunner
 
 log = structlog.get_logger(__name__)
 
-STAGES = ("fetch", "enrich")
+STAGES = ("discover", "fetch", "enrich", "incidents")
 Companion = Callable[["App", asyncio.Event], Awaitable[None]]
+Worker = Callable[[asyncio.Event], Awaitable[None]]
 _PROBE_INTERVAL_S = 2.0
 _LOOP_TICK_S = 0.5
 
@@ -67,9 +69,11 @@ class App:
                     self.publisher,
                 )
                 await stack.enter_async_context(self.api)
-            runners = [await self._runner(stage, stack) for stage in self.stages]
+            workers = [(stage, await self._worker(stage, stack)) for stage in self.stages]
             stage_stop = asyncio.Event()
-            tasks = [asyncio.create_task(r.run(stage_stop), name=r.stage) for r in runners]
+            tasks = [asyncio.ensure_future(run(stage_stop)) for _, run in workers]
+            for (name, _), task in zip(workers, tasks, strict=True):
+                task.set_name(name)
             self.health.tasks.extend(tasks)
             monitors = [
                 asyncio.create_task(self._probe_broker(), name="broker-probe"),
@@ -105,6 +109,43 @@ class App:
             if task is not waiter:
                 log.error("stage ended unexpectedly; stopping", stage=task.get_name())
 
+    async def _worker(self, stage: str, stack: AsyncExitStack) -> Worker:
+        """What runs the stage until its stop event: a consumer runner, or discover's poller."""
+        if stage == "discover":
+            return await self._discoverer(stack)
+        runner = await self._runner(stage, stack)
+        return runner.run
+
+    async def _discoverer(self, stack: AsyncExitStack) -> Worker:
+        from newsingest.discover import Discoverer, KafkaSeenUrls
+        from newsingest.fetch import GuardedClient
+
+        topics = self.settings.topics
+        seen = KafkaSeenUrls(
+            self.cluster.producer("discover-seen"),
+            self.cluster.consumer("discover-seen", group=None),
+            topics.seen,
+        )
+        await stack.enter_async_context(seen)
+        http = GuardedClient(self.settings.fetch, self.metrics)
+        await stack.enter_async_context(http)
+        publisher = self.publisher
+        assert publisher is not None
+
+        async def emit(url: UrlRecord) -> None:
+            await publisher.publish([url_output(url, topics)])
+
+        discoverer = Discoverer(self.settings, self.metrics, emit=emit, seen=seen, http=http)
+        joined = asyncio.Event()
+        joined.set()  # no group to join: ready once the seen-URL memory is loaded
+        self.health.stages["discover"] = joined
+
+        async def run(stop: asyncio.Event) -> None:
+            await discoverer.run(stop)
+            await stop.wait()  # with no sources configured, idle rather than end
+
+        return run
+
     async def _runner(self, stage: str, stack: AsyncExitStack) -> StageRunner:
         topics = self.settings.topics
         handler, source = await self._handler(stage, stack)
@@ -132,12 +173,36 @@ class App:
             fetcher = Fetcher(self.settings.fetch, self.metrics)
             await stack.enter_async_context(fetcher)
             return fetch_handler(fetcher, topics), topics.urls
+        if stage == "incidents":
+            return await self._incidents(), topics.strikes
         from newsingest.enrich import Enricher, WorkerPool, warm_up
 
         pool = WorkerPool(self.settings.enrich.workers, self.metrics, initializer=warm_up)
         await stack.enter_async_context(pool)
         enricher = Enricher(pool, self.settings.enrich, self.metrics)
         return enrich_handler(enricher, topics), topics.pages
+
+    async def _incidents(self) -> Handler:
+        """The linker, its memory rebuilt from the compacted incidents topic first."""
+        from newsingest.broker.table import read_table
+        from newsingest.incidents import IncidentLinker, LinkerConfig
+        from newsingest.incidents.stage import IncidentStage
+
+        options = self.settings.incidents
+        config = LinkerConfig(
+            close_after_days=options.close_after_days, date_window_days=options.date_window_days
+        )
+        stage = IncidentStage(IncidentLinker(config))
+        consumer = self.cluster.consumer("incidents-restore", group=None)
+        await consumer.start()
+        try:
+            restored = await stage.restore_from(
+                read_table(consumer, self.settings.topics.incidents)
+            )
+        finally:
+            await consumer.stop()
+        log.info("incidents restored", stage="incidents", open=restored)
+        return incidents_handler(stage, self.settings.topics)
 
     async def _probe_broker(self) -> None:
         assert self.publisher is not None

@@ -151,6 +151,15 @@ class DiscoverSettings(_Group):
     )
 
 
+class IncidentsSettings(_Group):
+    close_after_days: float = Field(
+        10.0, gt=0, description="An incident with no new report for this long closes."
+    )
+    date_window_days: int = Field(
+        1, ge=0, description="Reports whose event dates differ by more never link."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSINGEST_",
@@ -167,6 +176,7 @@ class Settings(BaseSettings):
     enrich: EnrichSettings = Field(default_factory=EnrichSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     discover: DiscoverSettings = Field(default_factory=DiscoverSettings)
+    incidents: IncidentsSettings = Field(default_factory=IncidentsSettings)
     sources_file: Path | None = Field(None, description="Feeds and sitemaps to poll (TOML/YAML).")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Lowest level logged."

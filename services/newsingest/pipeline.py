@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from newsingest.broker.publisher import Outgoing
 from newsingest.config import TopicSettings
 from newsingest.errors import InvalidRecordError, NewsingestError
+from newsingest.incidents.record import IncidentRecord
 from newsingest.records import ArticleRecord, PageRecord, UrlRecord, decode, encode
 from newsingest.runner.message import Handler, Message
 from newsingest.urls import host_of
 
 FetchStage = Callable[[UrlRecord], Awaitable[PageRecord]]
 EnrichStage = Callable[[PageRecord], Awaitable[ArticleRecord]]
+IncidentsStage = Callable[[ArticleRecord], Awaitable[Sequence[IncidentRecord]]]
 
 
 def _value(message: Message) -> bytes:
@@ -42,6 +44,16 @@ def enrich_handler(enrich: EnrichStage, topics: TopicSettings) -> Handler:
     async def handle(message: Message) -> Sequence[Outgoing]:
         article = await enrich(decode(PageRecord, _value(message)))
         return article_outputs(article, topics)
+
+    return handle
+
+
+def incidents_handler(link: IncidentsStage, topics: TopicSettings) -> Handler:
+    async def handle(message: Message) -> Sequence[Outgoing]:
+        incidents = await link(decode(ArticleRecord, _value(message)))
+        return [
+            Outgoing(topics.incidents, encode(i), key=i.incident_id.encode()) for i in incidents
+        ]
 
     return handle
 

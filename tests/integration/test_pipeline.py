@@ -32,6 +32,9 @@ since October, according to the Pentagon.</p>
 </article><footer>Copyright 2024 Example News. All rights reserved.</footer></body></html>"""
 
 
+_SEED_000_001 = ("000_d50d56507f625e00.txt", "001_0d287febd08e1a4d.txt")
+
+
 @pytest.fixture
 async def origin() -> AsyncIterator[Origin]:
     pages = seed_pages()
@@ -104,6 +107,13 @@ async def test_submitted_urls_end_on_articles_strikes_and_dlq(
     assert len(strikes_expected) >= 4  # seeds 000-004 report strikes
     strikes = values(await _reopen(app, settings.topics.strikes, len(strikes_expected)))
     assert {s["article_id"] for s in strikes} == {a["article_id"] for a in strikes_expected}
+
+    incidents = values(await _reopen(app, settings.topics.incidents, len(strikes_expected)))
+    for incident in incidents:
+        jsonschema.validate(incident, load("incident.schema.json"))
+    latest = {i["incident_id"]: i for i in sorted(incidents, key=lambda i: i["version"])}
+    twins = {by_url[origin.url(f"/seeds/{n}")]["article_id"] for n in _SEED_000_001}
+    assert any(twins <= {s["article_id"] for s in i["sources"]} for i in latest.values())
 
     assert 'newsingest_records_in_total{stage="enrich"}' in metrics
     assert 'newsingest_records_dlq_total{reason="http_4xx",stage="fetch"}' in metrics

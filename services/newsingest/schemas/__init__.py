@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from pydantic import TypeAdapter
 
+from newsingest.incidents.record import IncidentRecord
 from newsingest.records import ArticleRecord, DlqRecord, PageRecord, UrlRecord
 
 HERE = Path(__file__).parent
@@ -26,6 +27,7 @@ RECORD_TYPES: dict[str, tuple[str, type[Any]]] = {
     "articles": ("article.schema.json", ArticleRecord),
     "strikes": ("article.schema.json", ArticleRecord),
     "dlq": ("dlq.schema.json", DlqRecord),
+    "incidents": ("incident.schema.json", IncidentRecord),
 }
 
 
@@ -44,7 +46,7 @@ def _tighten(node: Any) -> None:
 def schema_for(record_type: type[Any]) -> dict[str, Any]:
     schema: dict[str, Any] = TypeAdapter(record_type).json_schema()
     _tighten(schema)
-    name = next(f.default for f in dataclasses.fields(record_type) if f.name == "schema")
+    name = str(next(f.default for f in dataclasses.fields(record_type) if f.name == "schema"))
     schema["properties"]["schema"] = {"const": name}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://newsingest.dev/schemas/{name.replace('/', '-v')}.json"
