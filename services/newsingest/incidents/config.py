@@ -19,6 +19,9 @@ class LinkerConfig:
     """Scenes this close count as the same place (a city and its districts)."""
     link_threshold: float = 3.5
     """Score a candidate needs to be linked; below it the report opens a new incident."""
+    merge_margin: float = 0.5
+    """A report folds a second incident into its best one when it scores this much above
+    the threshold with it too: merging is undone by nothing, so it asks for more."""
     duplicate_similarity: float = 0.6
     """Estimated Jaccard of shingles above which a report is a copy of an earlier one."""
     close_after_days: float = 10.0

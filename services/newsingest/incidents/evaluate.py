@@ -62,14 +62,23 @@ def link_all(
     """Link reports in the order given; each report's incident id, and seconds spent linking."""
     linker = IncidentLinker(config)
     incident_of: dict[str, str] = {}
+    merged_into: dict[str, str] = {}
     spent = 0.0
     for report_id, article in articles:
         started = time.perf_counter()
         record = linker.link(article)
-        linker.close_stale()
+        retired = linker.close_stale()
         spent += time.perf_counter() - started
         incident_of[report_id] = record.incident_id
-    return incident_of, spent
+        merged_into |= {r.incident_id: r.merged_into for r in retired if r.merged_into}
+    return {rid: _final(iid, merged_into) for rid, iid in incident_of.items()}, spent
+
+
+def _final(incident_id: str, merged_into: dict[str, str]) -> str:
+    """Where an incident ended up, following merges (closed ones stay themselves)."""
+    while incident_id in merged_into:
+        incident_id = merged_into[incident_id]
+    return incident_id
 
 
 def _parser() -> argparse.ArgumentParser:

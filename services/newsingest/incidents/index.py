@@ -1,12 +1,14 @@
 """Open incidents by place, militia, person, text and day: a report meets only plausible ones.
 
 The scorer links only on an anchor — one's scene within ``near_km`` of a
-place of the other, a militia both name (not as target in one and
+place of the other, or one's country holding the other's scene, a militia both name (not as target in one and
 perpetrator in the other), a shared person, or much of the text — so an incident is filed under the keys of those anchors:
 
 * ``place``/``scene``: the grid cell (``near_km`` wide) of each of its first
   city-sized places, and of its scene alone;
 * ``militia``: each militia named;
+* ``in``/``wide``: the country of its scene, and that country again when the
+  scene is the whole country (or a sea), which a report of a scene inside it meets;
 * ``person``: each person named;
 * ``text``: the smallest shingle hashes of each source's fingerprint (a copy
   shares them with high probability).
@@ -113,9 +115,13 @@ class IncidentIndex:
         keys |= {("militia", m) for m in incident.militias}
         for place in places:
             keys.add(("place", cell_of(place.lat, place.lon, config.near_cell_deg)))
-        if incident.place is not None and incident.place.local:
-            scene = incident.place
+        scene = incident.place
+        if scene is not None and scene.local:
             keys.add(("scene", cell_of(scene.lat, scene.lon, config.near_cell_deg)))
+        if scene is not None:
+            keys.add(("in", _region(scene)))
+            if not scene.local:
+                keys.add(("wide", _region(scene)))
         for source in incident.sources:
             keys |= {("text", h) for h in source.fingerprint[: config.text_keys]}
         return keys
@@ -125,15 +131,24 @@ class IncidentIndex:
         places = article.places[: config.max_places]
         keys: set[Key] = {("person", p) for p in article.people}
         keys |= {("militia", m) for m in article.militias}
-        # The report's scene near any place of an incident, or the other way round.
+        # The report's scene near any place of an incident, or the other way round;
+        # a country (or sea) as a scene meets the scenes inside it, and the other way round.
         if places and places[0].local:
             scene = places[0]
             keys |= {("place", c) for c in _around(scene, config.near_cell_deg)}
+            keys.add(("wide", _region(scene)))
+        elif places:
+            keys |= {("in", _region(places[0])), ("wide", _region(places[0]))}
         for place in places[1:]:
             if place.local:
                 keys |= {("scene", c) for c in _around(place, config.near_cell_deg)}
         keys |= {("text", h) for h in article.sketch[: config.text_keys]}
         return keys
+
+
+def _region(place: Place) -> str:
+    """The country a place is in, or the sea's name."""
+    return place.country or place.name
 
 
 def _around(place: Place, cell_deg: float) -> list[Cell]:

@@ -41,6 +41,10 @@ class IncidentLinker:
     def open_count(self) -> int:
         return len(self._open)
 
+    def incident_of(self, article_id: str) -> str | None:
+        """The open incident a report is part of (after any merges), if any."""
+        return self._by_article.get(article_id)
+
     def link(self, article: ArticleRecord) -> IncidentRecord:
         """Link a strike report to its incident (opening one if none fits); the new version.
 
@@ -65,7 +69,8 @@ class IncidentLinker:
             duplicate_of = link.duplicate_of
             # The report belongs to several open incidents: they were one strike
             # whose first reports had nothing in common. Fold them into the best.
-            for other, _ in matches[1:]:
+            merge_at = self.config.link_threshold + self.config.merge_margin
+            for other, _ in [m for m in matches[1:] if m[1].points >= merge_at]:
                 state.absorb(other)
                 self._forget(other.incident_id)
                 self._retired.append(other.close(updated_at=now, merged_into=state.incident_id))
@@ -103,18 +108,19 @@ class IncidentLinker:
         self._forget(incident_id)
 
     def close_stale(self, now: datetime | None = None) -> list[IncidentRecord]:
-        """Close the incidents without a report for ``close_after_days``; their final versions.
+        """The final versions of the incidents closed since the last call.
 
-        ``now`` defaults to stream time.
+        Those merged into another by the last reports, and those without a report
+        for ``close_after_days`` before ``now`` (stream time by default).
         """
+        closed, self._retired = self._retired, []
         now = now or self._stream_time
         if now is None:
-            return []
+            return closed
         horizon = now - timedelta(days=self.config.close_after_days)
         stale = [
             s for s in self._open.values() if s.last_seen is not None and s.last_seen < horizon
         ]
-        closed = []
         for state in stale:
             closed.append(state.close(updated_at=self._clock()))
             self._forget(state.incident_id)

@@ -110,8 +110,12 @@ def _place_points(
         return 0.0
     if _near(here[0], there[0], config.near_km):
         return 2.0
-    if here[0].name == there[0].name:
-        return 1.0  # one country or sea named as the scene by both: weaker, still a scene
+    if (
+        here[0].name == there[0].name
+        or _contains(here[0], there[0])
+        or _contains(there[0], here[0])
+    ):
+        return 1.0  # a country or sea as the scene, one holding the other's: weaker, still a scene
     # The scenes differ; a report may still lead with a wider area (a province,
     # the country) and name the incident's scene later, or the other way round.
     others = [(here[0], p) for p in there[1:]] + [(p, there[0]) for p in here[1:]]
@@ -123,17 +127,28 @@ def _place_points(
     return None
 
 
+def _contains(wide: Place, place: Place) -> bool:
+    """A country (or sea) as one report's scene, and the other's scene inside it."""
+    if wide.local:
+        return False
+    if wide.country is not None:
+        return wide.country == place.country
+    return _within(wide, place, 0.0)
+
+
 def _near(a: Place, b: Place, km: float) -> bool:
-    """The same scene: two specific places (not a country, not a sea) within ``km``."""
-    return a.local and b.local and _within(a, b, km)
+    """The same scene: two specific places (not a country, not a sea) whose points lie
+    within ``km`` (a province counts by its main city)."""
+    return a.local and b.local and _within(a, b, km, extents=False)
 
 
-def _within(a: Place, b: Place, km: float) -> bool:
+def _within(a: Place, b: Place, km: float, *, extents: bool = True) -> bool:
     """Whether two places can be within ``km`` of each other, given how far each reaches.
 
     A cheap bounding test first, then haversine.
     """
-    km += a.extent_km + b.extent_km
+    if extents:
+        km += a.extent_km + b.extent_km
     if abs(a.lat - b.lat) * KM_PER_DEGREE > km:
         return False
     if abs(a.lon - b.lon) * KM_PER_DEGREE * min(a.cos_lat, b.cos_lat) > km:
@@ -149,21 +164,22 @@ def _actor_points(article: ArticleFeatures, incident: IncidentState) -> float | 
 
 
 def _militia_points(article: ArticleFeatures, incident: IncidentState) -> float:
-    """+2 for a militia in the same role in both, +1 for one a report only mentions;
-    -1 when one's target is the other's perpetrator (a strike and the attack it
-    answered); -2 when each names a different target or perpetrator."""
+    """+2 for a militia in the same role in both; -1 when one's target is the other's
+    perpetrator (a strike and the attack it answered); -2 when each names a different
+    target or perpetrator; else +1 for a militia one names as target or perpetrator
+    and the other only mentions (+0.5 when both only mention it)."""
     if _same_role(article, incident):
         return 2.0
     if _crossed(article, incident):
         return -1.0
+    if article.principals and incident.principals:
+        return -2.0
     shared = [m for m in article.militias if m in incident.militias]
     if shared:
         both_mentioned = all(
             m not in article.principals and m not in incident.principals for m in shared
         )
         return 0.5 if both_mentioned else 1.0
-    if article.principals and incident.principals:
-        return -2.0
     return 0.0
 
 
