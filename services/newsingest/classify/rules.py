@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from newsingest.classify import lexicon
-from newsingest.classify.lexicon import CASUALTY_VERBS
 from newsingest.classify.casualties import find_casualties
-from newsingest.classify.dates import DateMention, find_dates, reference_day
+from newsingest.classify.dates import TRIGGERS, DateMention, find_dates, reference_day
 from newsingest.classify.gazetteer import Gazetteer, Militia, Place, Weapon
+from newsingest.classify.lexicon import CASUALTY_VERBS
 from newsingest.classify.matcher import TermMatcher, fold, term_key
 from newsingest.classify.sentences import split_sentences
 from newsingest.records import (
@@ -50,7 +50,7 @@ VERSION = "rules-1.0.0"
 NOUN, VERB, OTHER_SENSE, MILITARY, DOMAIN, FRAME = "noun", "verb", "sense", "mil", "dom", "frame"
 IRREALIS, BACKREF, NEGATION, BACKGROUND, ACTOR, CLAIM = "irr", "back", "neg", "bg", "actor", "claim"
 MILITIA, PLACE, DEMONYM, WEAPON, KILLED = "militia", "place", "demonym", "weapon", "killed"
-BLAME, DEFENCE = "blame", "defence"
+BLAME, DEFENCE, DATE = "blame", "defence", "date"
 
 Payload = tuple[str, object]
 
@@ -58,13 +58,6 @@ THRESHOLD = 1.0
 _TITLE_WEIGHT = 1.5
 _POSITION_WEIGHTS = (1.3, 1.1, 0.9, 0.7, 0.5)
 _LEAD_SENTENCES = len(_POSITION_WEIGHTS)
-_NOUN_WEAPONS = {
-    "drone": "drone",
-    "missile": "missile",
-    "rocket": "rocket",
-    "mortar": "mortar",
-    "artillery": "artillery",
-}
 _SPECIFICITY = {"base": 1.0, "site": 1.0, "district": 1.0, "city": 0.9, "province": 0.7}
 _SPECIFICITY_DEFAULT = 0.45  # countries and seas
 
@@ -116,10 +109,17 @@ _PERFECT = re.compile(
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|announced|added) (?:that )?(?:it|they) $")
 _STRIKE_FAMILY = frozenset({"strike", "strikes", "struck", "striking", "hit", "hits"})
 _UNAMBIGUOUS_TYPES = frozenset({"airstrike", "drone_strike", "missile", "rocket", "artillery"})
-_DEFINITE_BEFORE = re.compile(
-    r"\b(?:the|this|that|these|its|their|[a-z]+day's|[a-z]+day night's|last night's|today's|latest)"
-    r" (?:[\w'.-]+ ){0,2}$"
-)
+_DETERMINERS = frozenset({"the", "this", "that", "these", "its", "their", "latest"})
+
+
+def _is_definite(before: str) -> bool:
+    """A definite reference just before an attack word: "the (US) strike", "Wednesday's raid"."""
+    for word in before.split()[-3:]:
+        if word in _DETERMINERS or word.endswith(("day's", "night's")):
+            return True
+    return False
+
+
 _AT_BEFORE = re.compile(
     r"\b(?:at|on|against|toward|towards|into|targeting|hit|hitting|struck|striking)"
     r"(?: the| an?)? (?:[\w'-]+ ){0,1}$"
@@ -157,6 +157,10 @@ class _Sentence:
     """An attack word with a definite reference ("the strike", "Wednesday's attack")."""
     strike_type: StrikeType | None = None
     index: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    """How many cues of each kind the sentence holds."""
+    dates: list[DateMention] | None = None
+    """Dates in the sentence, found on first use (only sentences with a date word)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +187,6 @@ class RuleClassifier:
 
         for noun, value in lexicon.ATTACK_NOUNS.items():
             terms[noun].append((NOUN, value))
-            for word in term_key(noun).split():
-                if word in _NOUN_WEAPONS:  # "drone strike" names a weapon too
-                    terms[noun].append((WEAPON, _NOUN_WEAPONS[word]))
         for verb, strength in lexicon.ATTACK_VERBS.items():
             terms[verb].append((VERB, strength))
         add(lexicon.OTHER_SENSES, (OTHER_SENSE, None))
@@ -198,8 +199,10 @@ class RuleClassifier:
         add(lexicon.BACKGROUND, (BACKGROUND, None))
         add(lexicon.CLAIMS, (CLAIM, None))
         add(lexicon.KILLED, (KILLED, None))
+        add(lexicon.INJURED, (KILLED, None))  # a harm word: casualty figures may follow
         add(lexicon.BLAME, (BLAME, None))
         add(lexicon.DEFENCE, (DEFENCE, None))
+        add(TRIGGERS, (DATE, None))
         for cue, actor in lexicon.ACTOR_CUES.items():
             terms[cue].append((ACTOR, actor))
         for militia in gazetteer.militias:
@@ -209,13 +212,39 @@ class RuleClassifier:
             add(place.demonyms, (DEMONYM, index))
         for weapon in gazetteer.weapons:
             add(weapon.aliases, (WEAPON, weapon.id))
+        self._embed_inner_words(terms, gazetteer)
         self._matcher: TermMatcher[Payload] = TermMatcher(terms)
         self._title_off_topic = False
         shorts = {s: m.id for m in gazetteer.militias for s in (*m.short, *m.acronyms)}
         self._short_ids = shorts
         self._acronyms = frozenset(a for m in gazetteer.militias for a in m.acronyms)
-        alternation = "|".join(re.escape(s) for s in sorted(shorts, key=len, reverse=True))
-        self._short_re = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])")
+        # "US" (the country) rides along: lower-cased it would be the pronoun "us".
+        forms = sorted([*shorts, "US", "U.S."], key=len, reverse=True)
+        alternation = "|".join(re.escape(s) for s in forms)
+        # No look-behind: a pattern that opens with literals lets the regex engine skip
+        # ahead to their first letters; word starts are checked on each hit instead.
+        self._short_re = re.compile(rf"(?:{alternation})(?!\w)")
+
+    @staticmethod
+    def _embed_inner_words(terms: dict[str, list[Payload]], gazetteer: Gazetteer) -> None:
+        """A phrase inherits the weapon and military words inside it: the longest match hides
+        them ("Iraqi warplanes" is an actor and a weapon, "Iraqi forces" military)."""
+        weapon_words = {
+            term_key(alias): w.id
+            for w in gazetteer.weapons
+            for alias in w.aliases
+            if " " not in alias
+        }
+        military_words = {term_key(w) for w in lexicon.MILITARY if " " not in w}
+        for term, payloads in terms.items():
+            words = term_key(term).split()
+            if len(words) < 2:
+                continue
+            for word in words:
+                if word in weapon_words and (WEAPON, weapon_words[word]) not in payloads:
+                    payloads.append((WEAPON, weapon_words[word]))
+                if word in military_words and (MILITARY, None) not in payloads:
+                    payloads.append((MILITARY, None))
 
     # --- entry point -----------------------------------------------------------------
 
@@ -266,7 +295,9 @@ class RuleClassifier:
             militias=militias,
             locations=self._locations(text, folded, sentences, event),
             event_date=self._event_date(text, event, ref) if is_strike else None,
-            casualties=find_casualties(text, [(s.start, s.end) for s in event]),
+            casualties=find_casualties(
+                text, [(s.start, s.end) for s in event if s.kinds.get(KILLED)]
+            ),
             weapons=self._weapon_tags(text, sentences, event),
         )
 
@@ -312,21 +343,29 @@ class RuleClassifier:
         """Attach every matched cue to its sentence; return the militia mentions."""
         starts = [s.start for s in sentences]
         mentions: dict[str, list[_Mention]] = {}
-        for match in self._matcher.finditer(folded):
-            si = bisect.bisect_right(starts, match.start) - 1
-            if si < 0 or match.end > sentences[si].end:
+        si, count = 0, len(sentences)
+        lookup = self._matcher.get
+        for match in self._matcher.pattern.finditer(folded):
+            payloads = lookup(match.group())
+            if not payloads:
                 continue
+            start, end = match.span()
+            while si < count and start >= sentences[si].end:
+                si += 1  # matches come in order: walk the sentences along
+            if si == count:
+                break
             sentence = sentences[si]
-            for payload in match.payloads:
-                sentence.cues.append((match.start, match.end, payload))
-                if payload[0] == MILITIA:
+            if start < sentence.start or end > sentence.end:
+                continue
+            cues = sentence.cues
+            kinds = sentence.kinds
+            for payload in payloads:
+                cues.append((start, end, payload))
+                kind = payload[0]
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if kind == MILITIA:
                     mid = str(payload[1])
-                    mentions.setdefault(mid, []).append(_Mention(match.start, match.end, si))
-        for m in _US.finditer(text):
-            si = bisect.bisect_right(starts, m.start()) - 1
-            if si >= 0 and m.end() <= sentences[si].end:
-                sentences[si].cues.append((m.start(), m.end(), (ACTOR, "us")))
-                sentences[si].cues.sort(key=lambda c: c[0])
+                    mentions.setdefault(mid, []).append(_Mention(start, end, si))
         self._add_short_forms(text, sentences, starts, mentions)
         return dict(sorted(mentions.items(), key=lambda kv: kv[1][0].start))
 
@@ -339,10 +378,17 @@ class RuleClassifier:
     ) -> None:
         """Short forms (IS, KH, PMF) count only where the context supports them."""
         for m in self._short_re.finditer(text):
-            mid = self._short_ids[m.group()]
+            if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_-"):
+                continue
             si = bisect.bisect_right(starts, m.start()) - 1
             if si < 0 or m.end() > sentences[si].end:
                 continue
+            if m.group() in ("US", "U.S."):
+                sentences[si].cues.append((m.start(), m.end(), (ACTOR, "us")))
+                sentences[si].cues.sort(key=lambda c: c[0])
+                sentences[si].kinds[ACTOR] = sentences[si].kinds.get(ACTOR, 0) + 1
+                continue
+            mid = self._short_ids[m.group()]
             line_start = text.rfind("\n", 0, m.start()) + 1
             line_end = text.find("\n", m.end())
             line = text[line_start : line_end if line_end != -1 else len(text)]
@@ -351,15 +397,18 @@ class RuleClassifier:
             named = mid in mentions or m.group() in self._acronyms
             in_parens = text[m.start() - 1 : m.start()] == "(" and named
             group_word = _GROUP_WORDS.match(text, m.end()) is not None
-            ambiguous_word = m.group().lower() in {"is", "isis", "isil"}
-            if (
-                in_parens
-                or (group_word and (named or not ambiguous_word))
-                or (named and not ambiguous_word)
-            ):
+            if m.group() in ("IS", "Isis", "Isil"):
+                # "IS" is also a verb: only after the full name, as "(IS)" or "IS fighters".
+                supported = in_parens or (named and group_word)
+            else:
+                kinds = sentences[si].kinds
+                military = sum(kinds.get(k, 0) for k in (MILITARY, MILITIA, WEAPON, NOUN))
+                supported = named or group_word or military > 0
+            if supported:
                 mentions.setdefault(mid, []).append(_Mention(m.start(), m.end(), si))
                 sentences[si].cues.append((m.start(), m.end(), (MILITIA, mid)))
                 sentences[si].cues.sort(key=lambda c: c[0])
+                sentences[si].kinds[MILITIA] = sentences[si].kinds.get(MILITIA, 0) + 1
         for mid in mentions:
             mentions[mid].sort(key=lambda mm: mm.start)
 
@@ -367,9 +416,7 @@ class RuleClassifier:
 
     def _score(self, text: str, folded: str, s: _Sentence, ref: date | None) -> None:
         cues = s.cues
-        kinds: dict[str, int] = defaultdict(int)
-        for _, _, (kind, _) in cues:
-            kinds[kind] += 1
+        kinds: dict[str, int] = defaultdict(int, s.kinds)
         military = kinds[MILITARY] + kinds[WEAPON] + kinds[MILITIA]
         # Military words confirm that "strike" or "attack" means one; a country alone half does.
         context = 1.0 if military else (0.75 if kinds[ACTOR] else 0.5)
@@ -378,29 +425,33 @@ class RuleClassifier:
         best_span: tuple[int, int] | None = None
         realised = False
         type_votes: dict[StrikeType, float] = defaultdict(float)
-        for start, end, (kind, value) in cues:
+        attack_cues = (
+            [c for c in cues if c[2][0] in (NOUN, VERB, WEAPON)]
+            if kinds[NOUN] + kinds[VERB] + kinds[WEAPON]
+            else []
+        )
+        for start, end, (kind, value) in attack_cues:
             if kind == NOUN:
                 strike_type, strength = value  # type: ignore[misc]
-                unambiguous = (
-                    strike_type in _UNAMBIGUOUS_TYPES or strike_type == "bombing" and strength >= 1
+                unambiguous = strike_type in _UNAMBIGUOUS_TYPES or (
+                    strike_type == "bombing" and strength >= 1
                 )
                 score = float(strength) * (1.0 if unambiguous else context)
                 if strike_type:
                     type_votes[strike_type] += score
-                if _DEFINITE_BEFORE.search(folded, max(s.start, start - 30), start):
-                    s.definite = True
+                if not s.definite:
+                    s.definite = _is_definite(folded[max(s.start, start - 30) : start])
             elif kind == VERB:
                 strength = float(value)  # type: ignore[arg-type]
                 score = strength * (1.0 if military else 0.3) * (1.0 if has_noun else 0.5)
                 realised = realised or score >= 0.3
-            elif kind == WEAPON:
+            else:  # WEAPON
                 type_votes[self._weapons[str(value)].strike_type] += 0.5
                 score = 0.35
-            else:
-                continue
             if folded[start:end] in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end):
                 continue  # "strike a deal", "struck water agreements"
-            score *= self._local_modifier(cues, start)
+            if kinds[IRREALIS] + kinds[NEGATION] + kinds[BACKREF]:
+                score *= self._local_modifier(cues, start)
             if score > best:
                 best, best_span = score, (start, end)
         if best > 0 and realised and has_noun:
@@ -440,9 +491,9 @@ class RuleClassifier:
             if end > at:
                 break
             distance = at - end
-            if kind == IRREALIS and distance <= 60 and kind not in seen:
-                factor *= 0.25
-            elif kind == NEGATION and distance <= 25 and kind not in seen:
+            if (kind == IRREALIS and distance <= 60 and kind not in seen) or (
+                kind == NEGATION and distance <= 25 and kind not in seen
+            ):
                 factor *= 0.25
             elif kind == BACKREF and distance <= 45 and kind not in seen:
                 factor *= 0.35
@@ -452,8 +503,17 @@ class RuleClassifier:
         return factor
 
     @staticmethod
+    def _dates(text: str, s: _Sentence, ref: date | None) -> list[DateMention]:
+        if s.dates is None:
+            has_trigger = bool(s.kinds.get(DATE))
+            s.dates = find_dates(text, s.start, s.end, ref) if has_trigger else []
+        return s.dates
+
+    @staticmethod
     def _tells_history(folded: str, s: _Sentence) -> bool:
         """Perfect tense of an attack verb, not in reported speech ("said it had launched")."""
+        if folded.find(" ha", s.start, s.end) == -1:
+            return False  # no has/have/had: skip the regex
         for m in _PERFECT.finditer(folded, s.start, s.end):
             if not _REPORTED.search(folded, max(s.start, m.start() - 25), m.start()):
                 return True
@@ -478,23 +538,25 @@ class RuleClassifier:
         """A date written out that lies more than a week before publication; without a
         publication date, any written-out date after the lead (the lead gives the news)."""
         if ref is None:
-            return s.index > 1 and any(d.explicit for d in find_dates(text, s.start, s.end, None))
+            return s.index > 1 and any(d.explicit for d in RuleClassifier._dates(text, s, None))
         return any(
             d.explicit
             and d.day is not None
             and d.day < ref - timedelta(days=7)
             and (not d.month_only or d.start - s.start < 3)  # "In January, ..." frames it
-            for d in find_dates(text, s.start, s.end, ref)
+            for d in RuleClassifier._dates(text, s, ref)
         )
 
     def _score_title(self, title: str, ref: date | None) -> float:
         folded = fold(title)
         s = _Sentence(0, len(title), _TITLE_WEIGHT, is_title=True)
-        for match in self._matcher.finditer(folded):
-            for payload in match.payloads:
-                s.cues.append((match.start, match.end, payload))
+        for start, end, payloads in self._matcher.find(folded):
+            for payload in payloads:
+                s.cues.append((start, end, payload))
+                s.kinds[payload[0]] = s.kinds.get(payload[0], 0) + 1
         for m in _US.finditer(title):
             s.cues.append((m.start(), m.end(), (ACTOR, "us")))
+            s.kinds[ACTOR] = s.kinds.get(ACTOR, 0) + 1
         s.cues.sort(key=lambda c: c[0])
         self._score(title, folded, s, ref)
         self._title_off_topic = s.off_topic
@@ -666,8 +728,7 @@ class RuleClassifier:
                 if s.background:
                     continue
                 about_attack = id(s) in event_ids or (
-                    any(c[2][0] == KILLED for c in s.cues)
-                    and not any(c[2][0] == BACKREF for c in s.cues)
+                    s.kinds.get(KILLED) and not s.kinds.get(BACKREF)
                 )
                 if not about_attack:
                     continue
@@ -753,7 +814,7 @@ class RuleClassifier:
         for s in ranked:
             mentions: list[DateMention] = [
                 d
-                for d in find_dates(text, s.start, s.end, ref)
+                for d in RuleClassifier._dates(text, s, ref)
                 if d.day is not None and not d.month_only
             ]
             if not mentions:

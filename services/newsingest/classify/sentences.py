@@ -5,26 +5,27 @@ from __future__ import annotations
 import re
 
 # A sentence ends at . ! ? (and closing quotes) followed by space and a capital, digit or
-# opening quote; or at a line break. "U.S. forces" does not end one (lower case follows).
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*[ \t]+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
+# opening quote. "U.S. forces" does not end one (lower case follows). Lines always end one.
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty sentence, in order; whitespace trimmed."""
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.start() if m.group()[0] == "\n" else m.start() + len(m.group().rstrip())
-        _add(text, pos, end, spans)
-        pos = m.end()
-    _add(text, pos, len(text), spans)
+    line_start = 0
+    for line in text.split("\n"):
+        pos = line_start
+        for m in _BOUNDARY.finditer(line):
+            _add(text, pos, line_start + m.start() + len(m.group().rstrip()), spans)
+            pos = line_start + m.end()
+        _add(text, pos, line_start + len(line), spans)
+        line_start += len(line) + 1
     return spans
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        spans.append((start, start + len(stripped)))

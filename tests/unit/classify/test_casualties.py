@@ -1,0 +1,46 @@
+"""Casualty figures, with every claim kept."""
+
+from __future__ import annotations
+
+from newsingest.classify.casualties import find_casualties
+from newsingest.classify.sentences import split_sentences
+
+
+def _count(text: str) -> tuple[object, object]:
+    casualties = find_casualties(text, split_sentences(text))
+    return casualties.killed, casualties.injured
+
+
+def test_competing_claims_make_a_range() -> None:
+    text = (
+        "Militia officials said one person had been killed, while a war monitor reported "
+        "at least 22 fatalities."
+    )
+    killed, injured = _count(text)
+    assert injured is None
+    assert killed is not None
+    assert (killed.min, killed.max) == (1, 22)  # type: ignore[attr-defined]
+    first, second = killed.claims  # type: ignore[attr-defined]
+    assert (first.number, first.claimant, first.qualifier) == (1, "Militia officials", None)
+    assert (second.number, second.claimant, second.qualifier) == (22, "war monitor", "at least")
+    assert text[second.span.start : second.span.end] == second.span.text
+
+
+def test_number_words_and_injuries() -> None:
+    text = (
+        "Two dozen fighters were killed and three others wounded, the health ministry said. "
+        "The strike also killed seven civilians."
+    )
+    killed, injured = _count(text)
+    assert killed is not None and injured is not None
+    assert sorted(c.number for c in killed.claims) == [7, 24]  # type: ignore[attr-defined]
+    assert [c.number for c in injured.claims] == [3]  # type: ignore[attr-defined]
+    assert killed.claims[0].claimant == "health ministry"  # type: ignore[attr-defined]
+
+
+def test_no_figures_no_counts() -> None:
+    assert _count("The Pentagon said the strike killed the commander.") == (None, None)
+    assert _count("About 2,500 US troops are based in Iraq, 18 years after the war.") == (
+        None,
+        None,
+    )
