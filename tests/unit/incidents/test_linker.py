@@ -130,3 +130,20 @@ def test_restore_forgets_closed_incidents(article: ArticleFactory) -> None:
     restarted = IncidentLinker()
     restarted.restore(closed)
     assert restarted.open_count == 0
+
+
+def test_a_report_that_ties_two_incidents_merges_them(article: ArticleFactory) -> None:
+    linker = IncidentLinker()
+    placed = linker.link(article("A drone hit a car in Baghdad.", url="https://a.example/1",
+                                 targets=()))  # fmt: skip
+    militia = linker.link(article("Kataib Hezbollah lost a commander.", url="https://b.example/2",
+                                  places=()))  # fmt: skip
+    assert placed.incident_id != militia.incident_id
+    both = linker.link(article(SAADI, url="https://c.example/3"))
+    (merged,) = linker.close_stale()
+    assert merged.merged_into == both.incident_id
+    assert merged.closed
+    assert {merged.incident_id, both.incident_id} == {placed.incident_id, militia.incident_id}
+    assert len(both.sources) == 3
+    assert linker.open_count == 1
+    assert linker.incident_of(militia.sources[0].article_id) == both.incident_id
