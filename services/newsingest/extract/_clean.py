@@ -38,6 +38,7 @@ from newsingest.extract._patterns import PATTERNS
 from newsingest.records import Removal, Span
 
 _MAX_CHROME_CHARS = 600  # longer paragraphs are never whole-line chrome
+_MAX_PHRASE_LINE = 300  # a line holding "All rights reserved" is chrome when short
 _TAIL_WINDOW = 400  # glued trailers are looked for in this many last characters
 _MAX_TAIL_SHARE = 2  # a tail zone is at most half as long as the article before it
 _LEAD_LINES = 3  # metadata prefixes are looked for in the first lines only
@@ -64,7 +65,6 @@ _DATE_PREFIX = re.compile(
     rf"(?P<date>{_ISO_DATE}|{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR}){_TIME}(?:\s*[|–—-]\s*|\s+|$)",
     re.IGNORECASE,
 )
-_BYLINE_NAMES = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
 
 @dataclass(slots=True)
@@ -186,7 +186,7 @@ def _parse_date(found: str) -> str | None:
 def _byline_names(line: str) -> list[str]:
     names = line.split(" ", 1)[1] if " " in line else ""
     names = re.split(r"\s*[|–—]\s*|\s+-\s+", names, maxsplit=1)[0]
-    return [n.strip(" ,") for n in _BYLINE_NAMES.split(names) if n.strip(" ,")]
+    return [n.strip(" ,") for n in PATTERNS.byline_names.split(names) if n.strip(" ,")]
 
 
 _TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
@@ -222,6 +222,8 @@ def _strip_chrome(paras: list[_Para]) -> set[str]:
             continue
         chrome = PATTERNS.chrome.fullmatch(line)
         kind = chrome.lastgroup if chrome else None
+        if kind is None and len(line) <= _MAX_PHRASE_LINE and _has_trailer_phrase(line):
+            kind = "trailer"
         if kind in ("trailer", "trailer_block"):
             para.reason = reason.TRAILER
             para.opens_tail = True
@@ -240,6 +242,10 @@ def _strip_chrome(paras: list[_Para]) -> set[str]:
     _strip_glued_trailers(paras)
     _strip_tail_zone(paras)
     return caption_keys
+
+
+def _has_trailer_phrase(line: str) -> bool:
+    return PATTERNS.trailer_phrases.search(line.casefold()) is not None
 
 
 def _is_shouted_headline(line: str) -> bool:

@@ -34,6 +34,7 @@ class Patterns:
     # kind (trailer, inline, trailer_block, credit, caption), in that order of precedence.
     chrome: re.Pattern[str]
     trailer: re.Pattern[str]
+    trailer_phrases: re.Pattern[str]  # searched in the casefolded line
     inline: re.Pattern[str]
     trailer_block: re.Pattern[str]
     trailer_tail: re.Pattern[str]
@@ -42,9 +43,17 @@ class Patterns:
     metadata: re.Pattern[str]
     byline: re.Pattern[str]
     months: dict[str, int]
+    byline_names: re.Pattern[str]  # splits the names of a byline
     minor_words: frozenset[str]
     stopwords: frozenset[str]
     languages: tuple[str, ...]
+
+
+def _phrases(phrases: list[str]) -> re.Pattern[str]:
+    """Literal phrases, searched in a casefolded line (cheaper than one regex per phrase)."""
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(re.escape(p.casefold()) for p in sorted(set(phrases))))
 
 
 def _alternation(kind: str, regexes: list[str]) -> re.Pattern[str]:
@@ -83,21 +92,33 @@ def load() -> Patterns:
     """Read and compile every language file (done once, into ``PATTERNS``)."""
     files = _load_files()
     merged: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+    phrases: list[str] = []
     months: dict[str, int] = {}
+    abbreviations: dict[str, set[int]] = {}
     minor: set[str] = set()
     stop: set[str] = set()
+    conjunctions: set[str] = set()
     for spec in files.values():
         for kind in _KINDS:
             merged[kind].extend(str(r) for r in spec.get(kind) or ())
+        phrases.extend(str(p) for p in spec.get("trailer_phrases") or ())
         for number, name in enumerate(spec.get("months") or (), start=1):
             months[str(name).casefold()] = number
-            months[str(name).casefold()[:3]] = number
+            abbreviations.setdefault(str(name).casefold()[:3], set()).add(number)
         minor.update(str(w).casefold() for w in spec.get("minor_words") or ())
         stop.update(str(w).casefold() for w in spec.get("stopwords") or ())
+        conjunctions.update(re.escape(str(w)) for w in spec.get("conjunctions") or ())
+    for short, numbers in abbreviations.items():
+        if len(numbers) == 1 and short not in months:  # "jui" is juin or juillet: no
+            months[short] = numbers.pop()
     return Patterns(
         chrome=_chrome(merged),
+        trailer_phrases=_phrases(phrases),
         **{kind: _alternation(kind, merged[kind]) for kind in _KINDS},
         months=months,
+        byline_names=re.compile(
+            r"\s*(?:,|&|\b(?:" + "|".join(sorted(conjunctions) or ["(?!)"]) + r")\b)\s*"
+        ),
         minor_words=frozenset(minor),
         stopwords=frozenset(stop),
         languages=tuple(files),

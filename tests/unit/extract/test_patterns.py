@@ -18,6 +18,7 @@ PATTERN_FILES = sorted(
 )
 KNOWN_KEYS = {
     "trailer",
+    "trailer_phrases",
     "inline",
     "trailer_block",
     "trailer_tail",
@@ -26,6 +27,7 @@ KNOWN_KEYS = {
     "metadata",
     "byline",
     "months",
+    "conjunctions",
     "minor_words",
     "stopwords",
 }
@@ -40,7 +42,13 @@ def test_english_is_there() -> None:
 def test_language_file_uses_known_keys_only(path: object) -> None:
     data = yaml.safe_load(path.read_text("utf-8"))  # type: ignore[attr-defined]
     assert set(data) <= KNOWN_KEYS
-    for key in KNOWN_KEYS - {"months", "minor_words", "stopwords"}:
+    for key in KNOWN_KEYS - {
+        "months",
+        "minor_words",
+        "stopwords",
+        "trailer_phrases",
+        "conjunctions",
+    }:
         for regex in data.get(key) or ():
             re.compile(regex)
 
