@@ -1,0 +1,172 @@
+"""Chrome found by pattern (``patterns/*.yaml``): trailers, link blocks, credits, captions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from newsingest.extract import _model as reason
+from newsingest.extract._evidence import ends_like_sentence
+from newsingest.extract._para import Para
+from newsingest.extract._patterns import PATTERNS
+from newsingest.records import Removal
+
+_MAX_CHROME_CHARS = 600  # longer paragraphs are never whole-line chrome
+_MAX_PHRASE_LINE = 300  # a line holding "All rights reserved" is chrome when short
+_MAX_LINK_WORDS = 25  # a line of a link block is a headline, not a paragraph
+_TAIL_WINDOW = 400  # glued trailers are looked for in this many last characters
+_CREDIT_WINDOW = 160  # and credits in this many
+_MAX_TAIL_SHARE = 2  # a tail zone is at most half as long as the article before it
+_MAX_CAPTION_WORDS = 40
+# Only prose repeats (8+ words, ending a sentence) are dirt: lists and tables repeat
+# short lines on purpose ("Eat every 2-3 hours" under each day of a meal plan).
+_MIN_PROSE_SPACES = 7
+_PROSE_END = frozenset('.!?"”’')
+SENTENCE_BREAK = re.compile(r"[.!?…][\"”’')]?\s+(?=\S)")
+_TRAILING_PARENS = re.compile(r"\s*\([^()]{1,80}\)")
+
+
+def strip_chrome(paras: list[Para]) -> set[str]:
+    """Remove trailers, link blocks, credits and captions; return the captions' texts."""
+    caption_keys: set[str] = set()
+    in_link_block = False
+    for para in paras:
+        if not para.kept:
+            continue
+        line = para.text
+        if in_link_block:
+            if not ends_like_sentence(line) and line.count(" ") < _MAX_LINK_WORDS:
+                para.reason = reason.TRAILER
+                continue
+            in_link_block = False
+        if len(line) > _MAX_CHROME_CHARS:
+            continue
+        chrome = PATTERNS.chrome.fullmatch(line)
+        kind = chrome.lastgroup if chrome else None
+        if kind is None and len(line) <= _MAX_PHRASE_LINE and _has_trailer_phrase(line):
+            kind = "trailer"
+        if kind in ("trailer", "trailer_block"):
+            para.reason = reason.TRAILER
+            para.opens_tail = True
+            in_link_block = kind == "trailer_block"
+        elif kind == "inline":
+            para.reason = reason.TRAILER
+        elif kind == "credit":
+            para.reason = reason.CREDIT
+        elif not para.heading and _is_shouted_headline(line):
+            para.reason = reason.UNRELATED_HEADLINE
+        elif kind == "caption":
+            para.reason = reason.CAPTION
+            caption_keys.add(_key(line))
+        else:
+            _split_credit(para, caption_keys)
+    _strip_glued_trailers(paras)
+    _strip_tail_zone(paras)
+    return caption_keys
+
+
+def _has_trailer_phrase(line: str) -> bool:
+    return PATTERNS.trailer_phrases.search(line.casefold()) is not None
+
+
+def _is_shouted_headline(line: str) -> bool:
+    """An all-capitals line of 5+ words that does not end a sentence: a link to another story.
+
+    Sites put such links between paragraphs ("SEAN SPICER ELIMINATED FROM ..."); the
+    article's own subheads, when capitalised, are short.
+    """
+    return line.isupper() and line.count(" ") >= 4 and (line[-1].isalpha() or line[-1] in "!'’")
+
+
+def _split_credit(para: Para, caption_keys: set[str]) -> None:
+    """A line ending in a credit is a caption when short, else an article line with a credit."""
+    line = para.text
+    head, credit = "", ""
+    if line.endswith(")"):
+        parens = _TRAILING_PARENS.match(line, max(0, line.rfind("(") - 1))
+        if parens and parens.end() == len(line) and PATTERNS.credit.fullmatch(parens[0].strip()):
+            head, credit = line[: parens.start()].rstrip(), parens[0].strip()
+    if not credit:
+        breaks = list(SENTENCE_BREAK.finditer(line, max(0, len(line) - _CREDIT_WINDOW)))
+        if breaks and PATTERNS.credit.fullmatch(line, breaks[-1].end()):
+            head, credit = line[: breaks[-1].end()].rstrip(), line[breaks[-1].end() :]
+    if not credit:
+        return
+    if head.count(" ") < _MAX_CAPTION_WORDS:
+        para.reason = reason.CAPTION
+        caption_keys.add(_key(head))
+    else:
+        para.text = head
+        para.after.insert(0, Removal(credit, reason.CREDIT))
+
+
+def _strip_tail_zone(paras: list[Para]) -> None:
+    """After the first trailer that only chrome follows, the rest goes too.
+
+    A newsletter box or a "Related" label is followed by lines no pattern knows
+    (the box's prompts, the linked headlines); as long as no prose paragraph
+    comes after it, none of that is the article.
+    """
+    start: int | None = None
+    for index in range(len(paras) - 1, -1, -1):
+        para = paras[index]
+        if para.kept and _is_prose(para.text):
+            break
+        if para.opens_tail:
+            start = index
+    if start is None:
+        return
+    zone = [p for p in paras[start + 1 :] if p.kept]
+    zone_chars = sum(len(p.text) for p in zone)
+    article_chars = sum(len(p.text) for p in paras[:start] if p.kept)
+    if zone_chars * _MAX_TAIL_SHARE > article_chars:
+        return  # too much to be a box at the end: a list that belongs to the article
+    for para in zone:
+        para.reason = reason.TRAILER
+
+
+def _strip_glued_trailers(paras: list[Para]) -> None:
+    """Trailers glued to the end of one of the last paragraphs ("... he said. Reporting by ...")."""
+    kept = [p for p in paras if p.kept and not p.heading][-3:]
+    for para in kept:
+        line = para.text
+        window = max(0, len(line) - _TAIL_WINDOW)
+        for brk in SENTENCE_BREAK.finditer(line, window):
+            if PATTERNS.trailer_tail.fullmatch(line, brk.end()):
+                para.text = line[: brk.end()].rstrip()
+                para.after.insert(0, Removal(line[brk.end() :], reason.TRAILER))
+                break
+
+
+def _key(line: str) -> str:
+    return line.casefold()
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence-like paragraph: long enough, ends a sentence, words rather than figures."""
+    if line[-1] not in _PROSE_END or line.startswith(("- ", "• ", "* ")):
+        return False
+    words = line.split(" ")
+    if len(words) <= _MIN_PROSE_SPACES:
+        return False
+    figures = sum(1 for w in words if w[:1].isdigit())
+    return figures * 5 < len(words)
+
+
+def strip_repeats(paras: list[Para], caption_keys: set[str]) -> None:
+    """A caption's text seen again is a caption; a prose paragraph seen twice, a repeat.
+
+    A paragraph found three or more times is a template the article repeats on purpose
+    (the same question put to each interviewee): it stays.
+    """
+    counts = Counter(_key(p.text) for p in paras if p.kept)
+    seen: set[str] = set()
+    for para in paras:
+        if not para.kept:
+            continue
+        key = _key(para.text)
+        if key in caption_keys:
+            para.reason = reason.CAPTION
+        elif key in seen and counts[key] == 2 and _is_prose(para.text):
+            para.reason = reason.DUPLICATE
+        seen.add(key)

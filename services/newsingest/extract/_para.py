@@ -1,0 +1,27 @@
+"""A paragraph on its way through the cleaning passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsingest.records import Removal
+
+
+@dataclass(slots=True)
+class Para:
+    """One line of the text: kept, removed whole (``reason``), or with pieces split off."""
+
+    text: str
+    heading: bool = False
+    reason: str | None = None  # set when the whole paragraph is removed
+    opens_tail: bool = False  # a trailer after which only chrome may follow
+    before: list[Removal] = field(default_factory=list)  # pieces split off its start
+    after: list[Removal] = field(default_factory=list)  # pieces split off its end
+
+    @property
+    def kept(self) -> bool:
+        return self.reason is None
+
+
+def kept(paras: list[Para]) -> list[Para]:
+    return [p for p in paras if p.kept]
