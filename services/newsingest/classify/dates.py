@@ -52,7 +52,8 @@ class DateMention:
     explicit: bool
     """A calendar date written out (not a weekday or "yesterday")."""
     month_only: bool = False
-    """ "in January": ``day`` is the first of that month."""
+    """ "in January", "in 2019": ``day`` is the first of that month or year."""
+    has_year: bool = False
 
 
 def reference_day(published_at: str | None, text: str) -> date | None:
@@ -78,11 +79,9 @@ def find_dates(text: str, start: int, end: int, ref: date | None) -> list[DateMe
         explicit = m["wd"] is None and m["rel"] is None
         day = _resolve(m, ref)
         if day is not None or explicit:
-            out.append(
-                DateMention(
-                    m.start(), m.end(), day, explicit, m["mo"] is not None or m["yr"] is not None
-                )
-            )
+            vague = m["mo"] is not None or m["yr"] is not None
+            year = bool(m["yr"] or m["mo_y"] or m["dm_y"] or m["md_y"] or m["iso"])
+            out.append(DateMention(m.start(), m.end(), day, explicit, vague, year))
     return out
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from newsingest.classify.matcher import term_key
-from newsingest.records import StrikeType
+from newsingest.records import Actor, StrikeType
 
 _DATA = "newsingest.classify.data"
 
@@ -46,6 +46,8 @@ class Weapon:
     name: str
     strike_type: StrikeType
     aliases: tuple[str, ...]
+    operator: Actor | None = None
+    """The one country that uses it (an AC-130 is American), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ def load_gazetteer() -> Gazetteer:
             name=w["name"],
             strike_type=w["class"],
             aliases=tuple(map(str, w["aliases"])),
+            operator=w.get("operator"),
         )
         for w in _load_yaml("weapons.yaml")["weapons"]
     )

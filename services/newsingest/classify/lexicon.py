@@ -101,6 +101,10 @@ OTHER_SENSES: list[str] = [
     *_forms("cyber attack", "cyberattack", "ransomware attack", "hacking attack", "verbal attack"),
     *_forms("teachers strike", "doctors strike", "nationwide strike", "one-day strike"),
     *_forms("open-ended strike", "rail strike", "transport strike"),
+    "strike group",
+    "strike groups",
+    "carrier strike group",
+    "carrier strike groups",
     "on strike",
     "went on strike",
     "go on strike",
@@ -318,6 +322,15 @@ OTHER_DOMAIN: list[str] = [
 
 # Frames of other main news: when the lead is about these, a strike in it is context.
 OTHER_FRAMES: list[str] = [
+    "drill",
+    "drills",
+    "exercise",
+    "exercises",
+    "war games",
+    "lawsuit",
+    "sues",
+    "sued",
+    "suing",
     "funeral",
     "funerals",
     "mourners",
@@ -391,6 +404,14 @@ OTHER_FRAMES: list[str] = [
 
 # Irrealis: threats, plans, conditions, questions; an attack after these has not happened.
 IRREALIS: list[str] = [
+    "simulate",
+    "simulates",
+    "simulated",
+    "simulating",
+    "rehearse",
+    "rehearsing",
+    "practised",
+    "practiced",
     "vow",
     "vows",
     "vowed",
@@ -592,7 +613,14 @@ ACTOR_CUES: dict[str, Actor] = {
     ),
     **dict.fromkeys(
         [
-            "coalition",
+            "the coalition",
+            "coalition forces",
+            "coalition jets",
+            "coalition warplanes",
+            "coalition aircraft",
+            "international coalition",
+            "global coalition",
+            "arab coalition",
             "us-led coalition",
             "saudi-led coalition",
             "britain",

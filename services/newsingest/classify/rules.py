@@ -107,6 +107,10 @@ _PERFECT = re.compile(
     r"(?:struck|hit|targeted|attacked|carried out|launched|fired|bombed|shelled|claimed)\b"
 )
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|announced|added) (?:that )?(?:it|they) $")
+_SAID_BEFORE = re.compile(
+    r"\b(?:said|says|announced|told|reported|added|stated|confirmed|claimed)"
+    r"(?: \w+){0,2} (?:on|late on|early on|this|last)? ?$"
+)
 _STRIKE_FAMILY = frozenset({"strike", "strikes", "struck", "striking", "hit", "hits"})
 _UNAMBIGUOUS_TYPES = frozenset({"airstrike", "drone_strike", "missile", "rocket", "artillery"})
 _DETERMINERS = frozenset({"the", "this", "that", "these", "its", "their", "latest"})
@@ -543,7 +547,8 @@ class RuleClassifier:
             d.explicit
             and d.day is not None
             and d.day < ref - timedelta(days=7)
-            and (not d.month_only or d.start - s.start < 3)  # "In January, ..." frames it
+            # "in January" only when it frames the sentence; "in August 2021" always
+            and (not d.month_only or d.has_year or d.start - s.start < 3)
             for d in RuleClassifier._dates(text, s, ref)
         )
 
@@ -627,6 +632,14 @@ class RuleClassifier:
                 else:
                     votes[agent] += weight  # type: ignore[index]
         if not votes:
+            operators = {
+                self._weapons[str(c[2][1])].operator
+                for s in event
+                for c in s.cues
+                if c[2][0] == WEAPON
+            } - {None}
+            if len(operators) == 1:
+                return operators.pop(), None  # type: ignore[return-value]
             return "unknown", None
         if votes.get("us", 0) and votes.get("coalition", 0) >= 0.4 * votes["us"]:
             votes["coalition"] += votes.pop("us")  # the US with partners
@@ -675,9 +688,11 @@ class RuleClassifier:
         for start, stop, (kind, _) in following:
             if start < end:
                 continue
-            if start - end > 45:
-                return False
             between = folded[end:start]
+            if start - end > 45 and not (
+                start - end <= 90 and kind in (VERB, CLAIM) and _SELF_REPORT.search(between)
+            ):
+                return False
             if kind == DEFENCE:
                 return False  # "Israel intercepts a Houthi missile"
             if kind == CLAIM:
@@ -810,23 +825,20 @@ class RuleClassifier:
 
     @staticmethod
     def _event_date(text: str, event: list[_Sentence], ref: date | None) -> str | None:
-        ranked = sorted(event, key=lambda s: -(s.evidence * s.weight))
-        for s in ranked:
-            mentions: list[DateMention] = [
-                d
-                for d in RuleClassifier._dates(text, s, ref)
-                if d.day is not None and not d.month_only
-            ]
-            if not mentions:
-                continue
+        """The day of the attack: the date nearest the attack word in the strongest sentence.
+        A claim's or a statement's date ("said on Sunday") is when it was said: used last."""
+        ranked = sorted(event, key=lambda s: (s.claim, -(s.evidence * s.weight)))
+        candidates: list[tuple[bool, int, date]] = []
+        for rank, s in enumerate(ranked):
             anchor = s.best[0] if s.best else s.start
-            nearest = min(mentions, key=lambda d: abs(d.start - anchor))
-            day = nearest.day
-            assert day is not None
-            if ref is not None and not ref - timedelta(days=10) <= day <= ref + timedelta(days=1):
-                continue
-            return day.isoformat()
-        return None
+            for d in RuleClassifier._dates(text, s, ref):
+                if d.day is None or d.month_only:
+                    continue
+                if ref is not None and not ref - timedelta(days=10) <= d.day <= ref + timedelta(days=1):
+                    continue
+                said = _SAID_BEFORE.search(text, max(s.start, d.start - 30), d.start) is not None
+                candidates.append((said, rank * 10_000 + abs(d.start - anchor), d.day))
+        return min(candidates)[2].isoformat() if candidates else None
 
     def _weapon_tags(
         self, text: str, sentences: list[_Sentence], event: list[_Sentence]
