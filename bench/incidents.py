@@ -13,7 +13,8 @@ Timed per report, in this one process, in the same run:
 * ``index``    ``IncidentLinker.link`` (features, index lookup, scoring, the new version);
 * ``scan``     the baseline: the same features and scoring against every open
   incident, no index;
-* ``features`` feature extraction alone (text sketch, names), the floor of both.
+* ``features`` feature extraction alone (text sketch, names), the floor of both;
+* ``classify`` the classifier on the same text, what the enrich stage spends on it.
 
 Usage: python bench/incidents.py [--quick] [--open N] [--probes N]
 """
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from newsingest.classify import load_classifier
 from newsingest.incidents import IncidentLinker, IncidentRecord, LinkerConfig
 from newsingest.incidents.features import article_features
 from newsingest.incidents.index import IncidentIndex
@@ -249,6 +251,10 @@ def main() -> None:
         weight: Callable[[str], float] = lambda _person: 1.0  # noqa: E731
         return [score(features, state, config, weight) for state in states]
 
+    classifier = load_classifier()
+    classify_ms = per_report_ms(
+        lambda a: classifier.classify(a.text, title=a.title, published_at=a.published_at), probes
+    )
     feature_ms = per_report_ms(lambda a: article_features(a, config), probes)
     scan_ms = per_report_ms(scan, probes[: max(10, probes_n // 10)])
     index_ms = per_report_ms(linker.link, probes)
@@ -268,6 +274,7 @@ def main() -> None:
     print(line("features", feature_ms))
     print(line("index", index_ms))
     print(line("scan", scan_ms))
+    print(line("classify", classify_ms))
     ratio = statistics.median(scan_ms) / statistics.median(index_ms)
     print(
         f"index is {ratio:.0f}x faster than the scan; goal < 2 ms per report: "

@@ -41,8 +41,6 @@ class LinkerConfig:
 
     anchor_similarity: float = 0.3
     """Text similarity that anchors a link on its own (without place, militia or person)."""
-    text_keys: int = 8
-    """Smallest shingle hashes of each source the index files an incident under."""
 
     @property
     def near_cell_deg(self) -> float:

@@ -36,17 +36,16 @@ class Place:
     lon: float
     extent_km: float = field(init=False, repr=False, compare=False)
     """How far the place reaches from its point: 0 for a city, hundreds for a country."""
+    local: bool = field(init=False, repr=False, compare=False)
+    """Specific enough (a city, a district, a province) to anchor a link."""
     cos_lat: float = field(init=False, repr=False, compare=False)
     """Kept for the distance pre-check, which runs for every candidate."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "extent_km", extent_km(self.name))
+        extent = extent_km(self.name)
+        object.__setattr__(self, "extent_km", extent)
+        object.__setattr__(self, "local", extent <= LOCAL_EXTENT_KM)
         object.__setattr__(self, "cos_lat", math.cos(math.radians(self.lat)))
-
-    @property
-    def local(self) -> bool:
-        """Specific enough (a city, a district, a province) to anchor a link."""
-        return self.extent_km <= LOCAL_EXTENT_KM
 
 
 @dataclass(frozen=True, slots=True)

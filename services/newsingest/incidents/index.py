@@ -30,6 +30,7 @@ from newsingest.incidents.config import LinkerConfig
 from newsingest.incidents.features import ACTOR_GROUPS, ArticleFeatures, Place, actor_group
 from newsingest.incidents.geo import Cell, cell_of, neighbourhood
 from newsingest.incidents.state import IncidentState
+from newsingest.incidents.text import LEAD_HASHES
 
 Key = tuple[object, ...]
 Bucket = tuple[date | None, bool, str | None]
@@ -122,8 +123,7 @@ class IncidentIndex:
             keys.add(("in", _region(scene)))
             if not scene.local:
                 keys.add(("wide", _region(scene)))
-        for source in incident.sources:
-            keys |= {("text", h) for h in source.fingerprint[: config.text_keys]}
+        keys |= {("text", h) for h in incident.by_hash}
         return keys
 
     def _article_keys(self, article: ArticleFeatures) -> set[Key]:
@@ -142,7 +142,7 @@ class IncidentIndex:
         for place in places[1:]:
             if place.local:
                 keys |= {("scene", c) for c in _around(place, config.near_cell_deg)}
-        keys |= {("text", h) for h in article.sketch[: config.text_keys]}
+        keys |= {("text", h) for h in article.sketch[:LEAD_HASHES]}
         return keys
 
 

@@ -67,10 +67,11 @@ class IncidentLinker:
             state, link = matches[0]
             confidence = link.confidence(self.config.link_threshold)
             duplicate_of = link.duplicate_of
-            # The report belongs to several open incidents: they were one strike
-            # whose first reports had nothing in common. Fold them into the best.
+            # The report belongs to two open incidents: they were one strike whose
+            # first reports had nothing in common. Fold the second into the best
+            # (one at a time: a chain of weak ties must not snowball).
             merge_at = self.config.link_threshold + self.config.merge_margin
-            for other, _ in [m for m in matches[1:] if m[1].points >= merge_at]:
+            for other, _ in [m for m in matches[1:2] if m[1].points >= merge_at]:
                 state.absorb(other)
                 self._forget(other.incident_id)
                 self._retired.append(other.close(updated_at=now, merged_into=state.incident_id))

@@ -21,7 +21,7 @@ from newsingest.incidents.config import KM_PER_DEGREE, LinkerConfig
 from newsingest.incidents.features import ArticleFeatures, Place, actor_group
 from newsingest.incidents.geo import haversine_km
 from newsingest.incidents.state import IncidentState
-from newsingest.incidents.text import similarity
+from newsingest.incidents.text import LEAD_HASHES, similarity
 from newsingest.records import Actor
 
 # Actors that act together: a report may say "US" where another says "the coalition".
@@ -68,7 +68,7 @@ def score(
     if anchored and points + _MAX_TEXT_POINTS < config.link_threshold:
         return None  # out of reach whatever the text: skip the sketches
     best, duplicate_of = 0.0, None
-    for source in incident.sources:
+    for source in incident.sources_sharing(article.sketch[:LEAD_HASHES]):
         sim = similarity(article.sketch_set, source.fingerprint)
         if sim > best:
             best, duplicate_of = sim, source.article_id

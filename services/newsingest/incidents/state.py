@@ -8,6 +8,7 @@ the compacted topic rebuilds the state after a restart.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,6 +22,7 @@ from newsingest.incidents.record import (
     IncidentSource,
     SourceClaim,
 )
+from newsingest.incidents.text import LEAD_HASHES
 from newsingest.records import Actor, ArticleRecord, CasualtyCount, MilitiaRole, StrikeType
 
 MAX_PLACES = 10
@@ -49,6 +51,8 @@ class IncidentState:
     last_seen: datetime | None = None
     first_seen: datetime | None = None
     latest: IncidentRecord | None = None
+    by_hash: dict[int, list[IncidentSource]] = field(default_factory=dict)
+    """Sources by the smallest values of their fingerprints: which may be like a new text."""
 
     # What the scorer compares, kept up to date by ``_refresh`` (read per candidate).
     day: date | None = None
@@ -56,6 +60,18 @@ class IncidentState:
     day_exact: bool = False
     actor: Actor | None = None
     type: StrikeType | None = None
+
+    def sources_sharing(self, hashes: Iterable[int]) -> list[IncidentSource]:
+        """The sources whose fingerprints start with one of ``hashes`` (the likely similar)."""
+        found: dict[str, IncidentSource] = {}
+        for value in hashes:
+            for source in self.by_hash.get(value, ()):
+                found[source.article_id] = source
+        return list(found.values())
+
+    def _file_hashes(self, source: IncidentSource) -> None:
+        for value in source.fingerprint[:LEAD_HASHES]:
+            self.by_hash.setdefault(value, []).append(source)
 
     @property
     def place(self) -> Place | None:
@@ -82,22 +98,20 @@ class IncidentState:
         linked_at: str,
     ) -> None:
         """Take one more report into the incident."""
-        self.sources.append(
-            IncidentSource(
-                article_id=article.article_id,
-                source_domain=article.source_domain,
-                url=article.canonical_url or article.url,
-                title=article.title,
-                published_at=article.published_at,
-                linked_at=linked_at,
-                confidence=round(confidence, 4),
-                event_date=features.day.isoformat()
-                if features.day_exact and features.day
-                else None,
-                duplicate_of=duplicate_of,
-                fingerprint=list(features.sketch),
-            )
+        source = IncidentSource(
+            article_id=article.article_id,
+            source_domain=article.source_domain,
+            url=article.canonical_url or article.url,
+            title=article.title,
+            published_at=article.published_at,
+            linked_at=linked_at,
+            confidence=round(confidence, 4),
+            event_date=features.day.isoformat() if features.day_exact and features.day else None,
+            duplicate_of=duplicate_of,
+            fingerprint=list(features.sketch),
         )
+        self.sources.append(source)
+        self._file_hashes(source)
         if features.day_exact and features.day:
             self.exact_days[features.day] += 1
         elif self.first_day is None:
@@ -162,6 +176,8 @@ class IncidentState:
         """Rebuild the state a record was made from (the restart path)."""
         state = cls(incident_id=record.incident_id, version=record.version, closed=record.closed)
         state.sources = list(record.sources)
+        for source in state.sources:
+            state._file_hashes(source)
         state.killed = list(record.casualties.killed.claims) if record.casualties.killed else []
         state.injured = list(record.casualties.injured.claims) if record.casualties.injured else []
         for source in record.sources:
@@ -196,6 +212,8 @@ class IncidentState:
         self.sources = sorted(
             self.sources + other.sources, key=lambda s: s.published_at or s.linked_at
         )
+        for source in other.sources:
+            self._file_hashes(source)
         self.killed += other.killed
         self.injured += other.injured
         self.exact_days += other.exact_days

@@ -16,6 +16,11 @@ import re
 import zlib
 from collections.abc import Collection
 
+LEAD_HASHES = 8
+"""How many of a sketch's smallest values mark it: two texts alike enough to matter
+(Jaccard above ~0.3) share one of them with high probability, unrelated texts almost
+never. The index and the per-incident lookup of similar sources use them."""
+
 _WORD = re.compile(r"\w+")
 _MASK = (1 << 48) - 1
 
