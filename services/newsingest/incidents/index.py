@@ -1,8 +1,9 @@
 """Open incidents by place, militia, person, text and day: a report meets only plausible ones.
 
 The scorer links only on an anchor — one's scene within ``near_km`` of a
-place of the other, or one's country holding the other's scene, a militia both name (not as target in one and
-perpetrator in the other), a shared person, or much of the text — so an incident is filed under the keys of those anchors:
+place of the other (or a country holding the other's scene), a militia both
+name (not as target in one and perpetrator in the other), a shared person, or
+much of the text — so an incident is filed under the keys of those anchors:
 
 * ``place``/``scene``: the grid cell (``near_km`` wide) of each of its first
   city-sized places, and of its scene alone;
@@ -10,8 +11,8 @@ perpetrator in the other), a shared person, or much of the text — so an incide
 * ``in``/``wide``: the country of its scene, and that country again when the
   scene is the whole country (or a sea), which a report of a scene inside it meets;
 * ``person``: each person named;
-* ``text``: the smallest shingle hashes of each source's fingerprint (a copy
-  shares them with high probability).
+* ``text``: the ``LEAD_HASHES`` smallest values of each source's fingerprint
+  (a copy shares one of them with high probability).
 
 Each key is paired with the incident's bucket: its event day (None when
 undated), whether that day is exact, and its actor's group (reports by
