@@ -14,7 +14,8 @@ class LinkerConfig:
     follow_days: int = 4
     """A report without an event date may appear this long after the incident's date."""
     max_distance_km: float = 150.0
-    """Two reports whose scenes lie further apart never link (province-level tags are coarse)."""
+    """Two reports whose places lie further apart, beyond what each place covers (a
+    province, a country), never link."""
     near_km: float = 30.0
     """Scenes this close count as the same place (a city and its districts)."""
     link_threshold: float = 3.5
@@ -38,7 +39,6 @@ class LinkerConfig:
     """Names are taken from the start of the text: later ones are mostly background."""
     max_places: int = 5
     """Places of a report compared (the scene first, then the others the classifier ranked)."""
-
     anchor_similarity: float = 0.3
     """Text similarity that anchors a link on its own (without place, militia or person)."""
 

@@ -2,13 +2,13 @@
 
 Hard limits first: reports of different days (beyond the window), of places
 too far apart, or by incompatible actors never link, however alike their
-words; nor do reports without an anchor in common (a scene within
-``near_km``, a target or perpetrator militia, a person, or much of their
-text), which is also what lets the index find every candidate. Then evidence adds up as points, roughly log-odds: the same day, the
-same place, the same target militia, the same person named each count for
-about as much; actor, type, weapon and shared bystander militias count a
-little; text similarity breaks ties and spots copies of one wire story.
-A disjoint set of target militias counts against.
+words; nor do reports without an anchor in common (one scene, a militia, a
+person, or much of their text), which is also what lets the index find every
+candidate. Then evidence adds up as points, roughly log-odds: the same day,
+the same scene, the same militia in the same role, the same person named each
+count for about as much; actor, type, weapon and militias only mentioned count
+a little; text similarity breaks ties and spots copies of one wire story.
+Different targets (or one's target being the other's perpetrator) count against.
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ from newsingest.incidents.features import ArticleFeatures, Place, actor_group
 from newsingest.incidents.geo import haversine_km
 from newsingest.incidents.state import IncidentState
 from newsingest.incidents.text import LEAD_HASHES, similarity
-from newsingest.records import Actor
 
-# Actors that act together: a report may say "US" where another says "the coalition".
 _MAX_TEXT_POINTS = 4.0  # a verbatim copy is worth two strong signs
-_ACTOR_GROUP: dict[Actor, str] = {"us": "us", "coalition": "us", "israel": "israel", "iran": "iran"}
 
 
 @dataclass(frozen=True, slots=True)
