@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from newsingest.classify import Classifier, load_classifier
 from newsingest.classify.dataset import LabelledArticle, load_labelled
@@ -126,7 +127,7 @@ def _why(tags: Tags) -> str:
     return f"confidence {tags.strike.confidence}, evidence {spans or '-'}"
 
 
-def print_report(report: Report, n: int, out: object = None) -> None:
+def print_report(report: Report, n: int, out: TextIO | None = None) -> None:
     stream = out if out is not None else sys.stdout
     lines = [
         f"articles {n}  strike reports {report.tp + report.fn}  others {report.fp + report.tn}",
@@ -142,7 +143,7 @@ def print_report(report: Report, n: int, out: object = None) -> None:
     if report.cases:
         lines.append("cases:")
         lines.extend(f"  {c}" for c in report.cases)
-    print("\n".join(lines), file=stream)  # type: ignore[call-overload]
+    print("\n".join(lines), file=stream)
 
 
 def main(argv: list[str]) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 P = TypeVar("P")
 
@@ -80,16 +80,16 @@ class TermMatcher(Generic[P]):
 
     def __init__(self, terms: Mapping[str, Iterable[P]]) -> None:
         table: dict[str, list[P]] = {}
-        trie: dict[str, dict[str, object]] = {}
+        trie: dict[str, Any] = {}  # symbol -> child node; "" marks the end of a term
         for term, payloads in terms.items():
             key = term_key(term)
             if not key:
                 continue
             bucket = table.setdefault(key, [])
             bucket.extend(p for p in payloads if p not in bucket)
-            node: dict[str, object] = trie
+            node = trie
             for sym in _symbols(term):
-                node = node.setdefault(sym, {})  # type: ignore[assignment]
+                node = node.setdefault(sym, {})
             node[""] = True
         self._table: dict[str, tuple[P, ...]] = {k: tuple(v) for k, v in table.items()}
         body = _to_regex(trie) if trie else "(?!)"
@@ -124,12 +124,11 @@ class TermMatcher(Generic[P]):
             yield Match(start, end, payloads)
 
 
-def _to_regex(node: dict[str, object]) -> str:
+def _to_regex(node: dict[str, Any]) -> str:
     terminal = "" in node
     branches: list[str] = []
     for sym in sorted(k for k in node if k):
         child = node[sym]
-        assert isinstance(child, dict)
         if sym == _SEP:
             head = "[ -]"
         elif sym == _APOS:

@@ -32,7 +32,8 @@ def test_number_words_and_injuries() -> None:
         "The strike also killed seven civilians."
     )
     killed, injured = _count(text)
-    assert killed is not None and injured is not None
+    assert killed is not None
+    assert injured is not None
     assert sorted(c.number for c in killed.claims) == [7, 24]  # type: ignore[attr-defined]
     assert [c.number for c in injured.claims] == [3]  # type: ignore[attr-defined]
     assert killed.claims[0].claimant == "health ministry"  # type: ignore[attr-defined]

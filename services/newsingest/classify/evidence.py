@@ -1,0 +1,224 @@
+"""How strongly each sentence, and so the article, reports an attack that happened.
+
+A sentence's evidence comes from its attack nouns ("air strike") and verbs
+("struck"), confirmed by military words and lowered by whatever says the attack
+is not this article's news: another sense of the word ("strike a deal"), a
+threat or a plan ("vowed to strike"), a negation, a back-reference ("in
+retaliation for the attack"), a background time ("last month", a date weeks
+before publication, "rockets have struck...") or another kind of news (a
+funeral, talks, an election). The article is a strike report when its lead,
+weighted by position, carries strong evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import cast
+
+from newsingest.classify.cues import (
+    ACTOR,
+    BACKGROUND,
+    BACKREF,
+    BLAME,
+    CLAIM,
+    DATE,
+    DOMAIN,
+    FRAME,
+    IRREALIS,
+    LEAD_SENTENCES,
+    MILITARY,
+    MILITIA,
+    NEGATION,
+    NOUN,
+    TITLE_WEIGHT,
+    VERB,
+    WEAPON,
+    Cue,
+    Sentence,
+)
+from newsingest.classify.dates import DateMention, find_dates
+from newsingest.records import StrikeType
+
+THRESHOLD = 1.0
+"""Document score from which an article is a strike report."""
+
+_UNAMBIGUOUS_TYPES = frozenset({"airstrike", "drone_strike", "missile", "rocket", "artillery"})
+_STRIKE_FAMILY = frozenset({"strike", "strikes", "struck", "striking", "hit", "hits"})
+# "strike a deal", "struck water agreements", "hit a record"
+_OTHER_SENSE_AFTER = re.compile(
+    r"(?: [\w'-]+){0,4}? (?:deal|deals|agreement|agreements|accord|accords|pact|bargain|"
+    r"balance|compromise|chord|tone|pose|note|record|jackpot|gold)\b"
+)
+# Perfect tense after the lead tells the history: "rockets have also struck US bases".
+_PERFECT = re.compile(
+    r"\b(?:has|have|had)\s+(?:also\s+|repeatedly\s+|previously\s+|often\s+)?(?:been\s+)?"
+    r"(?:struck|hit|targeted|attacked|carried out|launched|fired|bombed|shelled|claimed)\b"
+)
+_REPORTED = re.compile(r"\b(?:said|says|claimed|claims|announced|added) (?:that )?(?:it|they) $")
+_DETERMINERS = frozenset({"the", "this", "that", "these", "its", "their", "latest"})
+
+
+def score_sentence(
+    text: str,
+    folded: str,
+    s: Sentence,
+    ref: date | None,
+    weapon_types: Mapping[str, StrikeType],
+) -> None:
+    """Set the sentence's evidence, best span, strike type and flags."""
+    kinds: dict[str, int] = defaultdict(int, s.kinds)
+    military = kinds[MILITARY] + kinds[WEAPON] + kinds[MILITIA]
+    # Military words confirm that "strike" or "attack" means one; a country alone half does.
+    context = 1.0 if military else (0.75 if kinds[ACTOR] else 0.5)
+    has_noun = kinds[NOUN] + kinds[WEAPON] > 0
+    modified = kinds[IRREALIS] + kinds[NEGATION] + kinds[BACKREF] > 0
+    best = 0.0
+    best_span: tuple[int, int] | None = None
+    realised = False
+    type_votes: dict[StrikeType, float] = defaultdict(float)
+    for start, end, (kind, value) in s.cues if kinds[NOUN] + kinds[VERB] + kinds[WEAPON] else ():
+        if kind == NOUN:
+            strike_type, strength = cast(tuple[StrikeType | None, float], value)
+            unambiguous = strike_type in _UNAMBIGUOUS_TYPES or (
+                strike_type == "bombing" and strength >= 1
+            )
+            score = strength * (1.0 if unambiguous else context)
+            if strike_type:
+                type_votes[strike_type] += score
+            if not s.definite:
+                s.definite = _is_definite(folded[max(s.start, start - 30) : start])
+        elif kind == VERB:
+            score = cast(float, value) * (1.0 if military else 0.3) * (1.0 if has_noun else 0.5)
+            realised = realised or score >= 0.3
+        elif kind == WEAPON:
+            type_votes[weapon_types[str(value)]] += 0.5
+            score = 0.35
+        else:
+            continue
+        if folded[start:end] in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end):
+            continue
+        if modified:
+            score *= local_modifier(s.cues, start)
+        if score > best:
+            best, best_span = score, (start, end)
+    if best > 0 and realised and has_noun:
+        best = min(1.2, best + 0.2)  # a noun and a verb in the past: "carried out an air strike"
+    s.background = (
+        kinds[BACKGROUND] > 0
+        or _old_date(text, s, ref)
+        or (s.index >= 2 and _tells_history(folded, s))
+    )
+    if s.background:
+        s.definite = False
+        best *= 0.5
+    s.claim = not s.background and (
+        kinds[CLAIM] > 0 or (kinds[BLAME] > 0 and (kinds[NOUN] + kinds[VERB] > 0 or s.index < 6))
+    )
+    if kinds[FRAME]:
+        best *= 0.35
+    if kinds[DOMAIN] >= 2 and military == 0:
+        best *= 0.2
+    elif kinds[DOMAIN] > military + 1:
+        best *= 0.5
+    if text[s.start : s.end].rstrip("\"”’' ").endswith("?"):
+        best *= 0.3
+    s.evidence = best
+    s.best = best_span
+    if type_votes:
+        top: StrikeType = max(type_votes, key=type_votes.__getitem__)
+        s.strike_type = top
+    else:
+        s.strike_type = None
+    s.off_topic = kinds[FRAME] + kinds[IRREALIS] + kinds[DOMAIN] > 0 or military == 0
+
+
+def local_modifier(cues: list[Cue], at: int) -> float:
+    """How much the words just before an attack word take away from it."""
+    factor = 1.0
+    seen: set[str] = set()
+    for _start, end, (kind, _) in cues:
+        if end > at:
+            break
+        if kind in seen:
+            continue
+        distance = at - end
+        if (kind == IRREALIS and distance <= 60) or (kind == NEGATION and distance <= 25):
+            factor *= 0.25
+        elif kind == BACKREF and distance <= 45:
+            factor *= 0.35
+        else:
+            continue
+        seen.add(kind)
+    return factor
+
+
+def document_score(sentences: list[Sentence], title: Sentence | None) -> float:
+    """The best position-weighted evidence of the lead, plus a little of the rest."""
+    lead = [s.evidence * s.weight for s in sentences[: LEAD_SENTENCES + 1]]
+    if title is not None:
+        lead.append(title.evidence * TITLE_WEIGHT)
+    rest = sorted((s.evidence for s in sentences[1:]), reverse=True)[:3]
+    score = max(lead, default=0.0) + 0.15 * sum(rest)
+    headline = title or (sentences[0] if sentences and sentences[0].is_title else None)
+    if headline is not None and headline.evidence < 0.3 and headline.off_topic:
+        score *= 0.7  # the headline is about something else
+    return score
+
+
+def event_sentences(sentences: list[Sentence]) -> list[Sentence]:
+    """Sentences that report the event itself: the lead, claims, and later sentences that
+    refer back to it ("the strike") or report it strongly; never background."""
+    return [
+        s
+        for s in sentences
+        if not s.background
+        and (
+            s.claim
+            or (s.evidence > 0 and s.index < 3)
+            or (s.definite and s.evidence >= 0.3)
+            or (s.evidence >= 0.9 and s.index < 10)
+        )
+    ]
+
+
+def sentence_dates(text: str, s: Sentence, ref: date | None) -> list[DateMention]:
+    """Dates in the sentence (the regex runs only where a date word was matched)."""
+    if s.dates is None:
+        s.dates = find_dates(text, s.start, s.end, ref) if s.kinds.get(DATE) else []
+    return s.dates
+
+
+def _is_definite(before: str) -> bool:
+    """A definite reference just before an attack word: "the (US) strike", "Wednesday's raid"."""
+    for word in before.split()[-3:]:
+        if word in _DETERMINERS or word.endswith(("day's", "night's")):
+            return True
+    return False
+
+
+def _tells_history(folded: str, s: Sentence) -> bool:
+    """Perfect tense of an attack verb, not in reported speech ("said it had launched")."""
+    if folded.find(" ha", s.start, s.end) == -1:
+        return False  # no has/have/had: skip the regex
+    for m in _PERFECT.finditer(folded, s.start, s.end):
+        if not _REPORTED.search(folded, max(s.start, m.start() - 25), m.start()):
+            return True
+    return False
+
+
+def _old_date(text: str, s: Sentence, ref: date | None) -> bool:
+    """A date written out that lies more than a week before publication; without a
+    publication date, any written-out date after the lead (the lead gives the news)."""
+    if ref is None:
+        return s.index > 1 and any(d.explicit for d in sentence_dates(text, s, None))
+    return any(
+        d.explicit
+        and d.day is not None
+        and d.day < ref - timedelta(days=7)
+        # "in January" only when it opens the sentence; "in August 2021" always
+        and (not d.month_only or d.has_year or d.start - s.start < 3)
+        for d in sentence_dates(text, s, ref)
+    )
