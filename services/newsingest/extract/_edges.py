@@ -29,7 +29,7 @@ def strip_edges(paras: list[Para]) -> None:
     def evidence() -> Body:
         nonlocal body
         if body is None:
-            body = Body(p.text for p in paras if p.kept)
+            body = Body([p.text for p in paras if p.kept])
         return body
 
     for _ in range(_EDGE_LINES):

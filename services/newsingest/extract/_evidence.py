@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from newsingest.extract._patterns import PATTERNS
 
@@ -23,6 +23,8 @@ _MIN_SENTENCE_CASE_WORDS = 6
 _MAX_SENTENCE_CASE_WORDS = 14
 _TITLE_CASE_SHARE = 0.8
 _TITLE_CASE_MAX_OVERLAP = 0.2
+_BODY_SAMPLE_CHARS = 100_000
+_BODY_SAMPLE_TAIL_LINES = 8
 
 
 def ends_like_sentence(line: str) -> bool:
@@ -88,8 +90,18 @@ def _has_two_sentences(line: str) -> bool:
 class Body:
     """The content words of the kept text, built once per text and only when needed."""
 
-    def __init__(self, lines: Iterable[str]) -> None:
-        self._counts = content_words("\n".join(lines))
+    def __init__(self, lines: Sequence[str]) -> None:
+        # The topic of a text shows long before 100k characters: a huge text is sampled
+        # (its start, and its last lines, where the candidates are).
+        sample: list[str] = []
+        size = 0
+        for index, line in enumerate(lines):
+            sample.append(line)
+            size += len(line)
+            if size > _BODY_SAMPLE_CHARS:
+                sample.extend(lines[max(index + 1, len(lines) - _BODY_SAMPLE_TAIL_LINES) :])
+                break
+        self._counts = content_words("\n".join(sample))
 
     def is_unrelated(self, line: str, *, strict: bool = False) -> bool:
         """Headline-shaped and sharing (almost) no topic words with the rest of the text.
