@@ -170,7 +170,9 @@ class App:
         if stage == "fetch":
             from newsingest.fetch import Fetcher
 
-            fetcher = Fetcher(self.settings.fetch, self.metrics)
+            # No retry may start that could not finish before the runner's deadline.
+            budget = max(1.0, self.settings.runner.processing_timeout_s - 5)
+            fetcher = Fetcher(self.settings.fetch, self.metrics, budget_s=budget)
             await stack.enter_async_context(fetcher)
             return fetch_handler(fetcher, topics), topics.urls
         if stage == "incidents":

@@ -99,7 +99,9 @@ class RunnerSettings(_Group):
         60.0, gt=0, description="Total deadline for one record in a stage."
     )
     max_attempts: int = Field(3, ge=1, description="Attempts before a record is dead-lettered.")
-    commit_interval_s: float = Field(1.0, gt=0, description="How often offsets are committed.")
+    commit_interval_s: float = Field(
+        0.2, ge=0, description="Least time between two offset commits (commits follow progress)."
+    )
 
 
 class FetchSettings(_Group):

@@ -40,6 +40,7 @@ from newsingest.runner.offsets import PartitionOffsets
 log = structlog.get_logger(__name__)
 
 _MAX_POLL_RECORDS = 500
+_LAG_INTERVAL_S = 5.0
 _PRODUCE_RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
 
 
@@ -85,6 +86,7 @@ class StageRunner:
         self._partitions: dict[TopicPartition, _Partition] = {}
         self._in_flight = 0
         self._stopping = False
+        self._advanced = asyncio.Event()  # a committable offset may have moved
         self.joined = asyncio.Event()  # set once the group gave us an assignment (maybe empty)
 
     # --- lifecycle -------------------------------------------------------
@@ -92,14 +94,17 @@ class StageRunner:
     async def run(self, stop: asyncio.Event) -> None:
         self._consumer.subscribe(self._topics, listener=_Listener(self))
         await self._consumer.start()
-        committer = asyncio.create_task(self._commit_periodically(), name=f"{self.stage}-commit")
+        background = [
+            asyncio.create_task(self._commit_continuously(), name=f"{self.stage}-commit"),
+            asyncio.create_task(self._report_lag(), name=f"{self.stage}-lag"),
+        ]
         try:
             await self._consume(stop)
         finally:
             self._stopping = True
-            committer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await committer
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
             await self._drain(list(self._partitions.values()), self._settings.drain_timeout_s)
             await self._commit(list(self._partitions.values()))
             await self._consumer.stop()  # leaves the group
@@ -192,6 +197,7 @@ class StageRunner:
         except _AbandonedError:
             return  # not completed: redelivered after the next assignment
         partition.offsets.complete(message.offset)
+        self._advanced.set()
         self._metrics.processing_seconds.labels(self.stage).observe(time.perf_counter() - started)
 
     async def _outputs_for(self, message: Message) -> Sequence[Outgoing]:
@@ -253,11 +259,19 @@ class StageRunner:
 
     # --- commits ------------------------------------------------------------
 
-    async def _commit_periodically(self) -> None:
+    async def _commit_continuously(self) -> None:
+        """Commit as soon as an offset advances, at most once per commit interval: few
+        completed-but-uncommitted records means few duplicates after a crash."""
         while True:
-            await asyncio.sleep(self._settings.commit_interval_s)
+            await self._advanced.wait()
+            self._advanced.clear()
             await self._commit(list(self._partitions.values()))
+            await asyncio.sleep(self._settings.commit_interval_s)
+
+    async def _report_lag(self) -> None:
+        while True:
             self._update_lag()
+            await asyncio.sleep(_LAG_INTERVAL_S)
 
     async def _commit(self, partitions: Sequence[_Partition]) -> None:
         offsets: dict[TopicPartition, int] = {}

@@ -1,0 +1,76 @@
+"""`newsingest run` as a real child process, configured through its environment."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from newsingest.config import Settings
+
+NEWSINGEST = str(Path(sys.executable).with_name("newsingest"))
+
+
+def service_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment that gives a child process the same broker, topics and groups."""
+    kafka, topics = settings.kafka, settings.topics
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSINGEST_")}
+    env.update(
+        {
+            "NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers or "",
+            "NEWSINGEST_KAFKA_IDEMPOTENCE": str(bool(kafka.idempotence)).lower(),
+            "NEWSINGEST_KAFKA_GROUP_PREFIX": kafka.group_prefix,
+            "NEWSINGEST_TOPICS_URLS": topics.urls,
+            "NEWSINGEST_TOPICS_PAGES": topics.pages,
+            "NEWSINGEST_TOPICS_ARTICLES": topics.articles,
+            "NEWSINGEST_TOPICS_STRIKES": topics.strikes,
+            "NEWSINGEST_TOPICS_DLQ": topics.dlq,
+            "NEWSINGEST_TOPICS_SEEN": topics.seen,
+            "NEWSINGEST_TOPICS_INCIDENTS": topics.incidents,
+            "NEWSINGEST_TOPICS_PARTITIONS": str(topics.partitions),
+            "NEWSINGEST_API_PORT": "0",
+            "NEWSINGEST_LOG_FORMAT": "json",
+        }
+    )
+    if kafka.session_timeout_ms:
+        env["NEWSINGEST_KAFKA_SESSION_TIMEOUT_MS"] = str(kafka.session_timeout_ms)
+    env.update(extra)
+    return env
+
+
+class ServiceProcess:
+    """One `newsingest run` process; ``kill`` is SIGKILL, ``terminate`` SIGTERM."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.env = env
+        self.args = args
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> ServiceProcess:
+        self.process = await asyncio.create_subprocess_exec(
+            NEWSINGEST,
+            "run",
+            *self.args,
+            env=self.env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def terminate(self, within_s: float = 30.0) -> int:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(within_s):
+            return await self.process.wait()
