@@ -173,3 +173,12 @@ def test_a_parser_crash_is_extract_failed(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(trafilatura, "bare_extraction", crash)
     assert _text_or_reason("<html><body><p>x</p></body></html>", "text/html") == "extract_failed"
+
+
+@pytest.mark.timeout(60)
+def test_a_headline_at_the_end_of_a_huge_text_is_still_found() -> None:
+    body = (PARAGRAPH + "\n") * 3_000 + "Famous Singer Announces Farewell Tour Across Europe\n"
+    cleaned = clean_text(body)
+    assert [(r.reason, r.text) for r in cleaned.removed] == [
+        ("unrelated_headline", "Famous Singer Announces Farewell Tour Across Europe")
+    ]
