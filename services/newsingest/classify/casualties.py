@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from newsingest.classify.matcher import fold, trie_alternation
 from newsingest.records import Casualties, CasualtyClaim, CasualtyCount, Span
 
 _WORDS = {
@@ -17,39 +18,53 @@ _WORDS = {
     "three dozen": 36, "dozens": 24, "scores": 40, "hundreds": 200, "a hundred": 100,
 }  # fmt: skip
 _VAGUE = {"dozens", "scores", "hundreds"}
+
+
+# Patterns run on the lower-cased sentence (same length), so no IGNORECASE: much faster.
 _NUM = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:two|three|a)\s+dozen|dozens|scores|hundreds|a\s+hundred"
-    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
-    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-    r"|one|two|three|four|five|six|seven|eight|nine|ten)"
-)
+    r"(?:\d{1,3}(?:,\d{3})+|\d+|"
+    + trie_alternation(
+        [
+            "two dozen", "three dozen", "a dozen", "dozens", "scores", "hundreds", "a hundred",
+            "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+            "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+            "eighty", "ninety", "one", "two", "three", "four", "five", "six", "seven", "eight",
+            "nine", "ten",
+        ]
+    )
+    + ")"
+)  # fmt: skip
 _QUAL = (
-    r"(?:at\s+least|up\s+to|about|around|nearly|almost|more\s+than|over|some|approximately"
-    r"|roughly|as\s+many\s+as|an\s+estimated|fewer\s+than|less\s+than)"
-)
+    "(?:"
+    + trie_alternation(
+        [
+            "at least", "up to", "about", "around", "nearly", "almost", "more than", "over",
+            "some", "approximately", "roughly", "as many as", "an estimated", "fewer than",
+            "less than",
+        ]
+    )
+    + ")"
+)  # fmt: skip
 _KILL = r"killed|dead|died|deaths|fatalities|perished|slain|lost\s+their\s+lives"
 _HURT = r"wounded|injured|hurt|injuries|critically\s+wounded|seriously\s+injured"
-# "at least 22 fighters were killed", "one person had been killed", "all three perished"
+# "22 fighters were killed", "one person had been killed", "all three perished"
 _NUMBER_FIRST = re.compile(
-    rf"\b(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})(?P<x>(?:\s+(?!(?:and|or|but|while|after|in|on)\b)"
+    rf"(?P<n>{_NUM})(?P<x>(?:\s+(?!(?:and|or|but|while|after|in|on)\b)"
     rf"[\w'’-]+){{0,4}}?)\s+(?:(?:were|was|are|is|had\s+been|have\s+been|has\s+been|being)\s+)?"
-    rf"(?:(?:also|reportedly|all|later|critically|seriously|lightly)\s+)?(?P<v>{_KILL}|{_HURT})\b",
-    re.IGNORECASE,
+    rf"(?:(?:also|reportedly|all|later|critically|seriously|lightly)\s+)?(?P<v>{_KILL}|{_HURT})\b"
 )
 # "killing at least 32 people", "wounded 51", "left four people dead"
 _VERB_FIRST = re.compile(
-    rf"\b(?P<v>killing|killed|kills|wounding|wounded|injuring|injured)\s+(?P<q>{_QUAL}\s+)?"
-    rf"(?P<n>{_NUM})\b(?!\s*(?:years?|months?|days?|hours?|km|kilometres|miles|%|per\s+cent))",
-    re.IGNORECASE,
+    rf"(?P<v>killing|killed|kills|wounding|wounded|injuring|injured)\s+(?P<q>{_QUAL}\s+)?"
+    rf"(?P<n>{_NUM})\b(?!\s*(?:years?|months?|days?|hours?|km|kilometres|miles|%|per\s+cent))"
 )
 _LEFT = re.compile(
-    rf"\bleft\s+(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:[\w-]+\s+){{0,3}}?(?P<v>dead|wounded|injured)\b",
-    re.IGNORECASE,
+    rf"left\s+(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:[\w-]+\s+){{0,3}}?(?P<v>dead|wounded|injured)\b"
 )
+_QUAL_BEFORE = re.compile(rf"(?<![\w-])(?P<q>{_QUAL})\s+$")
 _SPEECH = re.compile(
     r"\b(?:said|says|reported|reports|told|confirmed|stated|announced|put\s+the\s+toll)\b"
-    r"|\baccording\s+to\b",
-    re.IGNORECASE,
+    r"|\baccording\s+to\b"
 )
 _CLAUSE_BREAK = re.compile(r"[,;:“”\"()]|\b(?:while|and|but|that|which|who|as)\b", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(?:the|a|an|its|their|his|her)\s+", re.IGNORECASE)
@@ -62,12 +77,18 @@ class _Claim:
     claim: CasualtyClaim
 
 
-def find_casualties(text: str, sentences: Iterable[tuple[int, int]]) -> Casualties:
-    """Killed and injured counts over the given sentences, every claim kept."""
+def find_casualties(
+    text: str, sentences: Iterable[tuple[int, int]], folded: str | None = None
+) -> Casualties:
+    """Killed and injured counts over the given sentences, every claim kept (``folded`` is
+    ``fold(text)`` when the caller has it)."""
     killed: list[CasualtyClaim] = []
     injured: list[CasualtyClaim] = []
+    low: str | None = folded
     for start, end in sentences:
-        for c in _claims(text, start, end):
+        if low is None:
+            low = fold(text)  # same length: offsets hold
+        for c in _claims(text, low, start, end):
             (killed if c.killed else injured).append(c.claim)
     return Casualties(killed=_count(killed), injured=_count(injured))
 
@@ -79,26 +100,33 @@ def _count(claims: list[CasualtyClaim]) -> CasualtyCount | None:
     return CasualtyCount(min=min(numbers), max=max(numbers), claims=claims)
 
 
-def _claims(text: str, start: int, end: int) -> list[_Claim]:
+def _claims(text: str, low: str, start: int, end: int) -> list[_Claim]:
     found: dict[tuple[int, int], _Claim] = {}
     for pattern in (_NUMBER_FIRST, _VERB_FIRST, _LEFT):
-        for m in pattern.finditer(text, start, end):
+        for m in pattern.finditer(low, start, end):
+            if m.start() and (low[m.start() - 1].isalnum() or low[m.start() - 1] in "_-"):
+                continue  # inside a word ("Kone", "skilled")
             number = _number(m["n"])
             if number is None or number > 100_000:
                 continue
-            if pattern is _NUMBER_FIRST and _UNITS.match(m["x"] or ""):
-                continue
             span_start, span_end = m.start(), m.end()
+            qualifier_text = m.groupdict().get("q")
+            if pattern is _NUMBER_FIRST:
+                if _UNITS.match(m["x"] or ""):
+                    continue
+                before = _QUAL_BEFORE.search(low, max(start, span_start - 25), span_start)
+                if before:
+                    span_start, qualifier_text = before.start(), before["q"]
             if any(s < span_end and span_start < e for s, e in found):
                 continue
-            qualifier = " ".join(m["q"].lower().split()) if m["q"] else None
+            qualifier = " ".join(qualifier_text.lower().split()) if qualifier_text else None
             if qualifier is None and m["n"].lower() in _VAGUE:
                 qualifier = "at least"
             verb = m["v"].lower()
             is_killed = not any(w in verb for w in ("wound", "injur", "hurt"))
             claim = CasualtyClaim(
                 number=number,
-                claimant=_claimant(text, start, end, span_start, span_end),
+                claimant=_claimant(text, low, start, end, span_start, span_end),
                 span=Span(text[span_start:span_end], span_start, span_end),
                 qualifier=qualifier,
             )
@@ -113,12 +141,14 @@ def _number(token: str) -> int | None:
     return _WORDS.get(token)
 
 
-def _claimant(text: str, start: int, end: int, span_start: int, span_end: int) -> str | None:
+def _claimant(
+    text: str, low: str, start: int, end: int, span_start: int, span_end: int
+) -> str | None:
     """Who gives the figure: the speaker nearest before it in the sentence, else after it."""
-    before = [m for m in _SPEECH.finditer(text, start, span_start)]
+    before = list(_SPEECH.finditer(low, start, span_start))
     if before:
         return _speaker(text, start, before[-1])
-    after = _SPEECH.search(text, span_end, end)
+    after = _SPEECH.search(low, span_end, end)
     return _speaker(text, span_end, after) if after else None
 
 

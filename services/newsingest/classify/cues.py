@@ -170,9 +170,12 @@ class CueFinder:
             sentence = sentences[si]
             if start < sentence.start or end > sentence.end:
                 continue
+            cues, kinds = sentence.cues, sentence.kinds  # Sentence.add, inlined: hot loop
             for payload in payloads:
-                sentence.add(start, end, payload)
-                if payload[0] == MILITIA:
+                kind = payload[0]
+                cues.append((start, end, payload))
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if kind == MILITIA:
                     mentions.setdefault(str(payload[1]), []).append(Mention(start, end, si))
         self._add_short_forms(text, sentences, mentions)
         for found in mentions.values():

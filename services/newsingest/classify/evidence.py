@@ -13,7 +13,6 @@ weighted by position, carries strong evidence.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import cast
@@ -69,17 +68,18 @@ def score_sentence(
     weapon_types: Mapping[str, StrikeType],
 ) -> None:
     """Set the sentence's evidence, best span, strike type and flags."""
-    kinds: dict[str, int] = defaultdict(int, s.kinds)
-    military = kinds[MILITARY] + kinds[WEAPON] + kinds[MILITIA]
+    count = s.kinds.get
+    military = count(MILITARY, 0) + count(WEAPON, 0) + count(MILITIA, 0)
     # Military words confirm that "strike" or "attack" means one; a country alone half does.
-    context = 1.0 if military else (0.75 if kinds[ACTOR] else 0.5)
-    has_noun = kinds[NOUN] + kinds[WEAPON] > 0
-    modified = kinds[IRREALIS] + kinds[NEGATION] + kinds[BACKREF] > 0
+    context = 1.0 if military else (0.75 if count(ACTOR) else 0.5)
+    has_noun = count(NOUN, 0) + count(WEAPON, 0) > 0
+    modified = count(IRREALIS, 0) + count(NEGATION, 0) + count(BACKREF, 0) > 0
     best = 0.0
     best_span: tuple[int, int] | None = None
     realised = False
-    type_votes: dict[StrikeType, float] = defaultdict(float)
-    for start, end, (kind, value) in s.cues if kinds[NOUN] + kinds[VERB] + kinds[WEAPON] else ():
+    type_votes: dict[StrikeType, float] = {}
+    attack_words = has_noun or count(VERB, 0) > 0
+    for start, end, (kind, value) in s.cues if attack_words else ():
         if kind == NOUN:
             strike_type, strength = cast(tuple[StrikeType | None, float], value)
             unambiguous = strike_type in _UNAMBIGUOUS_TYPES or (
@@ -87,14 +87,15 @@ def score_sentence(
             )
             score = strength * (1.0 if unambiguous else context)
             if strike_type:
-                type_votes[strike_type] += score
+                type_votes[strike_type] = type_votes.get(strike_type, 0.0) + score
             if not s.definite:
                 s.definite = _is_definite(folded[max(s.start, start - 30) : start])
         elif kind == VERB:
             score = cast(float, value) * (1.0 if military else 0.3) * (1.0 if has_noun else 0.5)
             realised = realised or score >= 0.3
         elif kind == WEAPON:
-            type_votes[weapon_types[str(value)]] += 0.5
+            weapon_type = weapon_types[str(value)]
+            type_votes[weapon_type] = type_votes.get(weapon_type, 0.0) + 0.5
             score = 0.35
         else:
             continue
@@ -107,24 +108,25 @@ def score_sentence(
     if best > 0 and realised and has_noun:
         best = min(1.2, best + 0.2)  # a noun and a verb in the past: "carried out an air strike"
     s.background = (
-        kinds[BACKGROUND] > 0
-        or _old_date(text, s, ref)
+        count(BACKGROUND, 0) > 0
+        or (count(DATE, 0) > 0 and _old_date(text, s, ref))
         or (s.index >= 2 and _tells_history(folded, s))
     )
     if s.background:
         s.definite = False
         best *= 0.5
     s.claim = not s.background and (
-        kinds[CLAIM] > 0 or (kinds[BLAME] > 0 and (kinds[NOUN] + kinds[VERB] > 0 or s.index < 6))
+        count(CLAIM, 0) > 0 or (count(BLAME, 0) > 0 and (attack_words or s.index < 6))
     )
-    if kinds[FRAME]:
+    frames, domain = count(FRAME, 0), count(DOMAIN, 0)
+    if frames:
         best *= 0.35
-    if kinds[DOMAIN] >= 2 and military == 0:
+    if domain >= 2 and military == 0:
         best *= 0.2
-    elif kinds[DOMAIN] > military + 1:
+    elif domain > military + 1:
         best *= 0.5
-    if text[s.start : s.end].rstrip("\"”’' ").endswith("?"):
-        best *= 0.3
+    if best and text.rfind("?", s.start, s.end) >= s.end - 3:
+        best *= 0.3  # a question: "Would Israel strike Iran?"
     s.evidence = best
     s.best = best_span
     if type_votes:
@@ -132,7 +134,7 @@ def score_sentence(
         s.strike_type = top
     else:
         s.strike_type = None
-    s.off_topic = kinds[FRAME] + kinds[IRREALIS] + kinds[DOMAIN] > 0 or military == 0
+    s.off_topic = frames + domain + count(IRREALIS, 0) > 0 or military == 0
 
 
 def local_modifier(cues: list[Cue], at: int) -> float:

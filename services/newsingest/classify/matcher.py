@@ -124,6 +124,17 @@ class TermMatcher(Generic[P]):
             yield Match(start, end, payloads)
 
 
+def trie_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of lower-case words shaped as a trie (spaces match any whitespace)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for sym in _symbols(word):
+            node = node.setdefault(sym, {})
+        node[""] = True
+    return _to_regex(trie).replace("[ -]", r"\s+")
+
+
 def _to_regex(node: dict[str, Any]) -> str:
     terminal = "" in node
     branches: list[str] = []

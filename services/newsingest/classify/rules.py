@@ -19,7 +19,7 @@ from newsingest.classify.cues import KILLED, CueFinder
 from newsingest.classify.dates import reference_day
 from newsingest.classify.gazetteer import Gazetteer
 from newsingest.classify.matcher import fold
-from newsingest.records import Actor, Casualties, MilitiaTag, Span, StrikeTag, Tags
+from newsingest.records import Actor, MilitiaTag, Span, StrikeTag, Tags
 
 VERSION = "rules-1.0.0"
 
@@ -81,9 +81,7 @@ class RuleClassifier:
             locations=scene.locations(text, folded, sentences, event, self._places),
             event_date=scene.event_date(text, event, ref) if is_strike else None,
             casualties=find_casualties(
-                text, [(s.start, s.end) for s in event if s.kinds.get(KILLED)]
-            )
-            if event
-            else Casualties(),
+                text, [(s.start, s.end) for s in event if s.kinds.get(KILLED)], folded
+            ),
             weapons=scene.weapon_tags(text, sentences, event, self._weapons),
         )
