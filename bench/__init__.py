@@ -1,0 +1,1 @@
+"""Benchmarks of newsingest: `python -m bench [--quick]` runs them all (see README.md)."""
