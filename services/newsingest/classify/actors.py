@@ -21,6 +21,7 @@ from newsingest.classify.cues import (
     MILITIA,
     NEGATION,
     NOUN,
+    RESPONSE,
     VERB,
     WEAPON,
     Cue,
@@ -54,7 +55,7 @@ _TARGET_BEFORE = re.compile(
 _SPEECH_BETWEEN = re.compile(
     r"\b(?:said|says|told|reported|accused|blamed|called|condemned|denied|described|urged)\b"
 )
-_SELF_REPORT = re.compile(r"\b(?:said|says|claimed|claims|announced)\b.*\b(?:it|they)\b")
+_SELF_REPORT = re.compile(r"\b(?:said|says|claimed|claims|announced)\b.*\b(?:it|they|its|their)\b")
 _PASSIVE_BETWEEN = re.compile(r"\b(?:was|were|been|being|is|are)\b")
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:()\"“”]")
 # Between an actor and "killed" when it is the killer: "Israel's military said it had killed".
@@ -87,6 +88,8 @@ def find_actor(
     militia_votes: dict[str, float] = defaultdict(float)
     for s in event:
         weight = s.weight * max(s.evidence, 0.2)
+        if s.index > 0 and s.kinds.get(RESPONSE):
+            weight *= 0.3  # "the army responded with artillery fire": a reply to the news
         agents = _agents(folded, s)
         if "us" in agents and "coalition" in agents:
             agents.discard("us")  # "US and British jets": one coalition

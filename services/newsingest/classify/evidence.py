@@ -91,7 +91,10 @@ def score_sentence(
             if not s.definite:
                 s.definite = _is_definite(folded[max(s.start, start - 30) : start])
         elif kind == VERB:
-            score = cast(float, value) * (1.0 if military else 0.3) * (1.0 if has_noun else 0.5)
+            strength = cast(float, value)
+            # "bombed", "shelled", "attacked" say it alone; "hit" or "fired" need a weapon word.
+            alone = 1.0 if has_noun or strength >= 0.9 else 0.5
+            score = strength * (1.0 if military else 0.3) * alone
             realised = realised or score >= 0.3
         elif kind == WEAPON:
             weapon_type = weapon_types[str(value)]

@@ -751,6 +751,18 @@ DEFENCE: list[str] = [
     "foiled",
 ]
 
+# A counter-strike after the lead is a reply to the news, not its actor.
+RESPONSE: list[str] = [
+    "responded with",
+    "responded by",
+    "retaliated with",
+    "retaliated by",
+    "hit back",
+    "hit back with",
+    "returned fire",
+    "fired back",
+]
+
 KILLED: list[str] = [
     "killed",
     "killing",
