@@ -275,37 +275,13 @@ RESPONSE: list[str] = [
     "hit back with", "returned fire", "fired back",
 ]
 
-
 KILLED: list[str] = [
     "killed", "killing", "kills", "dead", "died", "death toll", "fatalities", "deaths", "perished",
     "slain", "lost their lives", "bodies", "victim", "victims", "casualties",
 ]
 
-KILLED: list[str] = [
-    "killed",
-    "killing",
-    "kills",
-    "dead",
-    "died",
-    "death toll",
-    "fatalities",
-    "deaths",
-    "perished",
-    "slain",
-    "lost their lives",
-    "bodies",
-    "victim",
-    "victims",
-    "casualties",
-]
 INJURED: list[str] = [
     "wounded", "injured", "hurt", "injuring", "wounding", "injuries",
-]
-
-# Speech verbs that introduce who claims a casualty figure.
-SPEECH: list[str] = [
-    "said", "says", "reported", "reports", "told", "confirmed", "according to", "put the toll",
-    "stated", "announced", "claimed",
 ]
 
 # fmt: on
