@@ -158,9 +158,9 @@ class CueFinder:
         in order of first mention."""
         mentions: dict[str, list[Mention]] = {}
         si, count = 0, len(sentences)
-        lookup = self._matcher.get
+        table, lookup = self._matcher.table, self._matcher.get
         for match in self._matcher.pattern.finditer(folded):
-            payloads = lookup(match.group())
+            payloads = table.get(match.group()) or lookup(match.group())
             if not payloads:
                 continue
             start, end = match.span()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -72,17 +73,49 @@ def reference_day(published_at: str | None, text: str) -> date | None:
     return None
 
 
-def find_dates(text: str, start: int, end: int, ref: date | None) -> list[DateMention]:
-    """Dates mentioned in ``text[start:end]``, resolved against ``ref`` where needed."""
+def find_dates(
+    text: str,
+    start: int,
+    end: int,
+    ref: date | None,
+    around: Sequence[tuple[int, int]] = (),
+) -> list[DateMention]:
+    """Dates mentioned in ``text[start:end]``, resolved against ``ref`` where needed; with
+    ``around`` (the spans of date words), only near those: the regex is the costly part."""
+    if m_is_prefix(text, start):
+        start = max(start, 40)
+    windows = _windows(around, start, end) if around else [(start, end)]
     out: list[DateMention] = []
-    for m in _DATE.finditer(text, max(start, 40) if m_is_prefix(text, start) else start, end):
-        explicit = m["wd"] is None and m["rel"] is None
-        day = _resolve(m, ref)
-        if day is not None or explicit:
-            vague = m["mo"] is not None or m["yr"] is not None
-            year = bool(m["yr"] or m["mo_y"] or m["dm_y"] or m["md_y"] or m["iso"])
-            out.append(DateMention(m.start(), m.end(), day, explicit, vague, year))
+    seen: set[int] = set()
+    for lo, hi in windows:
+        for m in _DATE.finditer(text, lo, hi):
+            if m.start() not in seen:
+                seen.add(m.start())
+                _add(m, ref, out)
     return out
+
+
+def _windows(around: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """Merged stretches around date words, wide enough for "on 28 December 2023"."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(around):
+        lo, hi = max(start, a - 30), min(end, b + 16)
+        if lo >= hi:
+            continue
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _add(m: re.Match[str], ref: date | None, out: list[DateMention]) -> None:
+    explicit = m["wd"] is None and m["rel"] is None
+    day = _resolve(m, ref)
+    if day is not None or explicit:
+        vague = m["mo"] is not None or m["yr"] is not None
+        year = bool(m["yr"] or m["mo_y"] or m["dm_y"] or m["md_y"] or m["iso"])
+        out.append(DateMention(m.start(), m.end(), day, explicit, vague, year))
 
 
 def m_is_prefix(text: str, start: int) -> bool:

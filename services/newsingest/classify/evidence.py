@@ -44,6 +44,7 @@ from newsingest.records import StrikeType
 THRESHOLD = 1.0
 """Document score from which an article is a strike report."""
 
+_NounValue = tuple[StrikeType | None, float]  # built once: cast() to it is then free
 _UNAMBIGUOUS_TYPES = frozenset({"airstrike", "drone_strike", "missile", "rocket", "artillery"})
 _STRIKE_FAMILY = frozenset({"strike", "strikes", "struck", "striking", "hit", "hits"})
 # "strike a deal", "struck water agreements", "hit a record"
@@ -81,7 +82,7 @@ def score_sentence(
     attack_words = has_noun or count(VERB, 0) > 0
     for start, end, (kind, value) in s.cues if attack_words else ():
         if kind == NOUN:
-            strike_type, strength = cast(tuple[StrikeType | None, float], value)
+            strike_type, strength = cast(_NounValue, value)
             unambiguous = strike_type in _UNAMBIGUOUS_TYPES or (
                 strike_type == "bombing" and strength >= 1
             )
@@ -192,7 +193,11 @@ def event_sentences(sentences: list[Sentence]) -> list[Sentence]:
 def sentence_dates(text: str, s: Sentence, ref: date | None) -> list[DateMention]:
     """Dates in the sentence (the regex runs only where a date word was matched)."""
     if s.dates is None:
-        s.dates = find_dates(text, s.start, s.end, ref) if s.kinds.get(DATE) else []
+        if s.kinds.get(DATE):
+            words = [(a, b) for a, b, (kind, _) in s.cues if kind == DATE]
+            s.dates = find_dates(text, s.start, s.end, ref, words)
+        else:
+            s.dates = []
     return s.dates
 
 

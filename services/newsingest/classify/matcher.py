@@ -104,6 +104,11 @@ class TermMatcher(Generic[P]):
         """Payloads of a matched piece of folded text."""
         return self._table.get(found) or self._table.get(term_key(found))
 
+    @property
+    def table(self) -> Mapping[str, tuple[P, ...]]:
+        """Payloads by term key; most matches are their own key (no hyphen or apostrophe)."""
+        return self._table
+
     def __len__(self) -> int:
         return len(self._table)
 

@@ -25,6 +25,10 @@ Tag = Callable[..., Tags]
         "Officials said talks on the withdrawal of US troops would resume, a year after the "
         "strike that killed a militia leader in Baghdad.",
         "Would Israel strike Iran's nuclear facilities? Analysts weigh the options.",
+        "The carrier strike group arrived in the eastern Mediterranean on Saturday.",
+        "Dozens of warplanes took part in a drill simulating long-range strikes, the army said.",
+        "The family of a man killed in a US drone strike in August 2021 filed a lawsuit on "
+        "Tuesday.",
     ],
 )
 def test_not_a_strike_report(tag: Tag, text: str) -> None:
@@ -98,6 +102,23 @@ def test_militia_claim_makes_the_perpetrator(tag: Tag) -> None:
     )
     assert tags.strike.actor == "militia"
     assert {m.id: m.role for m in tags.militias}["saraya_awliya_al_dam"] == "perpetrator"
+
+
+def test_a_counter_strike_after_the_lead_does_not_make_the_actor(tag: Tag) -> None:
+    tags = tag(
+        "An anti-tank missile fired from Lebanon struck a farm near Metula on Thursday.\n"
+        "Hezbollah said its fighters had targeted soldiers near the town.\n"
+        "The Israeli army responded with artillery fire on a village across the border."
+    )
+    assert tags.strike.actor == "militia"
+    assert {m.id: m.role for m in tags.militias}["hezbollah"] == "perpetrator"
+
+
+def test_a_weapon_only_one_country_flies_names_the_actor(tag: Tag) -> None:
+    tags = tag("An AC-130 gunship fired on a vehicle carrying fighters west of Baghdad on Tuesday.")
+    assert tags.strike.is_strike
+    assert tags.strike.actor == "us"
+    assert [w.id for w in tags.weapons] == ["ac130_gunship"]
 
 
 def test_arabic_names_are_matched(tag: Tag) -> None:
