@@ -21,7 +21,7 @@ from tests.deploy.manifests import DEPLOY, ROOT, run
 
 RULES = DEPLOY / "prometheus/rules/newsingest.rules.yml"
 DASHBOARD = DEPLOY / "grafana/dashboards/newsingest.json"
-RUNBOOK = ROOT / "docs/deployment.md"
+RUNBOOK = ROOT / "README.md"
 # Metrics from outside the service that the rules and the dashboard may use.
 EXTERNAL_METRICS = {
     "up",
