@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -245,17 +246,18 @@ class StageRunner:
         return [dead_letter(message, error, self.stage, self._dlq_topic, self._version)]
 
     async def _publish(self, partition: _Partition, outputs: Sequence[Outgoing]) -> None:
-        for attempt in range(10_000):
-            if partition.revoked or (self._stopping and attempt > 0):
-                raise _AbandonedError
+        """Until the broker acknowledges every output; give up only when the partition
+        is no longer ours or the stage is stopping (the input is then redelivered)."""
+        for attempt in itertools.count():
             try:
                 await self._publisher.publish(outputs)
                 return
             except KafkaError as exc:
+                if partition.revoked or self._stopping:
+                    raise _AbandonedError from exc
                 delay = _PRODUCE_RETRY_S[min(attempt, len(_PRODUCE_RETRY_S) - 1)]
                 log.warning("produce failed; retrying", error=repr(exc), delay_s=delay)
                 await asyncio.sleep(delay)
-        raise _AbandonedError
 
     # --- commits ------------------------------------------------------------
 
