@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from newsingest.classify.cues import (
     ACTOR,
+    AFTER,
     BACKREF,
     CLAIM,
     DEFENCE,
@@ -132,7 +133,7 @@ def find_roles(
             s = sentences[m.sentence]
             if s.background:
                 continue
-            harm = bool(s.kinds.get(KILLED)) and not s.kinds.get(BACKREF)
+            harm = bool(s.kinds.get(KILLED)) and not (s.kinds.get(BACKREF) or s.kinds.get(AFTER))
             if id(s) not in event_ids and not harm:
                 continue
             before = folded[max(s.start, m.start - 60) : m.start]

@@ -27,7 +27,7 @@ from newsingest.records import StrikeType
 NOUN, VERB, OTHER_SENSE, MILITARY, DOMAIN, FRAME = "noun", "verb", "sense", "mil", "dom", "frame"
 IRREALIS, BACKREF, NEGATION, BACKGROUND, ACTOR, CLAIM = "irr", "back", "neg", "bg", "actor", "claim"
 MILITIA, PLACE, DEMONYM, WEAPON, KILLED = "militia", "place", "demonym", "weapon", "killed"
-BLAME, DEFENCE, DATE, RESPONSE = "blame", "defence", "date", "response"
+BLAME, DEFENCE, DATE, RESPONSE, AFTER = "blame", "defence", "date", "response", "after"
 
 Payload = tuple[str, object]
 Cue = tuple[int, int, Payload]
@@ -118,6 +118,7 @@ class CueFinder:
         add(lexicon.BLAME, (BLAME, None))
         add(lexicon.DEFENCE, (DEFENCE, None))
         add(lexicon.RESPONSE, (RESPONSE, None))
+        add(lexicon.AFTER, (AFTER, None))
         add(TRIGGERS, (DATE, None))
         for cue, actor in lexicon.ACTOR_CUES.items():
             terms[cue].append((ACTOR, actor))

@@ -19,6 +19,7 @@ from typing import cast
 
 from newsingest.classify.cues import (
     ACTOR,
+    AFTER,
     BACKGROUND,
     BACKREF,
     BLAME,
@@ -27,6 +28,7 @@ from newsingest.classify.cues import (
     DOMAIN,
     FRAME,
     IRREALIS,
+    KILLED,
     LEAD_SENTENCES,
     MILITARY,
     MILITIA,
@@ -71,10 +73,12 @@ def score_sentence(
     """Set the sentence's evidence, best span, strike type and flags."""
     count = s.kinds.get
     military = count(MILITARY, 0) + count(WEAPON, 0) + count(MILITIA, 0)
-    # Military words confirm that "strike" or "attack" means one; a country alone half does.
-    context = 1.0 if military else (0.75 if count(ACTOR) else 0.5)
+    # Military words, or people killed, confirm that "strike" or "attack" means one; a country
+    # alone half does.
+    context = 1.0 if military or count(KILLED) else (0.75 if count(ACTOR) else 0.5)
     has_noun = count(NOUN, 0) + count(WEAPON, 0) > 0
-    modified = count(IRREALIS, 0) + count(NEGATION, 0) + count(BACKREF, 0) > 0
+    after_counts = s.index >= 1 and count(AFTER, 0) > 0  # see lexicon.AFTER
+    modified = count(IRREALIS, 0) + count(NEGATION, 0) + count(BACKREF, 0) > 0 or after_counts
     best = 0.0
     best_span: tuple[int, int] | None = None
     realised = False
@@ -106,7 +110,7 @@ def score_sentence(
         if folded[start:end] in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end):
             continue
         if modified:
-            score *= local_modifier(s.cues, start)
+            score *= local_modifier(s.cues, start, after_counts)
         if score > best:
             best, best_span = score, (start, end)
     if best > 0 and realised and has_noun:
@@ -141,7 +145,7 @@ def score_sentence(
     s.off_topic = frames + domain + count(IRREALIS, 0) > 0 or military == 0
 
 
-def local_modifier(cues: list[Cue], at: int) -> float:
+def local_modifier(cues: list[Cue], at: int, after_counts: bool = False) -> float:
     """How much the words just before an attack word take away from it."""
     factor = 1.0
     seen: set[str] = set()
@@ -153,7 +157,8 @@ def local_modifier(cues: list[Cue], at: int) -> float:
         distance = at - end
         if (kind == IRREALIS and distance <= 60) or (kind == NEGATION and distance <= 25):
             factor *= 0.25
-        elif kind == BACKREF and distance <= 45:
+        elif (kind == BACKREF or (kind == AFTER and after_counts)) and distance <= 45:
+            kind = BACKREF
             factor *= 0.35
         else:
             continue

@@ -189,9 +189,14 @@ IRREALIS: list[str] = [
 # The attack after these refers back to an earlier event, not the news itself.
 BACK_REFERENCE: list[str] = [
     "in response to", "response to", "respond to", "responding to", "in retaliation for",
-    "retaliation for", "revenge for", "avenge", "after", "following", "since", "in the wake of",
-    "followed", "follows", "blamed for", "responsible for", "linked to", "tied to", "days after",
-    "weeks after", "before", "prior to", "the deadliest since",
+    "retaliation for", "revenge for", "avenge", "since", "in the wake of", "blamed for",
+    "responsible for", "linked to", "tied to", "before", "prior to", "the deadliest since",
+]
+
+# "after": in a headline or a lead the attack after it is usually the news ("crew abandons ship
+# after missile strike"); further down, an earlier event ("the raid followed an ambush").
+AFTER: list[str] = [
+    "after", "following", "followed", "follows", "days after", "weeks after", "hours after",
 ]
 
 # Negation just before an attack word.

@@ -10,6 +10,7 @@ from typing import cast
 
 from newsingest.classify.actors import AGENT_SUFFIX
 from newsingest.classify.cues import (
+    AFTER,
     BACKREF,
     DEMONYM,
     IRREALIS,
@@ -149,7 +150,7 @@ def _place_modifier(cues: list[Cue], at: int) -> float:
     for _start, end, (kind, _) in cues:
         if end > at:
             break
-        if kind in (BACKREF, IRREALIS):
+        if kind in (BACKREF, IRREALIS, AFTER):
             factor = 0.35
         elif kind == VERB:
             factor = 1.0
