@@ -28,7 +28,12 @@ async def run_while(runner: StageRunner, condition: Awaitable[T], within_s: floa
 
 
 def make_runner(
-    cluster: Cluster, settings: Settings, handler: Handler, publisher: Publisher, stage: str
+    cluster: Cluster,
+    settings: Settings,
+    handler: Handler,
+    publisher: Publisher,
+    stage: str,
+    metrics: Metrics | None = None,
 ) -> StageRunner:
     return StageRunner(
         stage=stage,
@@ -38,6 +43,6 @@ def make_runner(
         publisher=publisher,
         dlq_topic=settings.topics.dlq,
         settings=settings.runner,
-        metrics=Metrics(),
+        metrics=metrics or Metrics(),
         service_version="test",
     )

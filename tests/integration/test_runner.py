@@ -85,3 +85,46 @@ async def test_every_input_is_output_or_dead_lettered_and_offsets_committed(
         )
         assert originals == [0, 10, 20, 30, 40, 50]
         assert await _committed(cluster, settings, "s1", settings.topics.urls) == 60
+
+
+async def test_in_flight_is_bounded_and_the_partition_paused_meanwhile(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings(runner=RunnerSettings(max_in_flight_per_partition=3, max_in_flight=3))
+    release = asyncio.Event()
+    bound_full = asyncio.Event()
+    active = 0
+    peak = 0
+    seen = 0
+    metrics = Metrics()
+
+    async def handler(message: Message) -> Sequence[Outgoing]:
+        nonlocal active, peak, seen
+        active += 1
+        seen += 1
+        peak = max(peak, active)
+        if seen == 3:
+            bound_full.set()
+        await release.wait()
+        active -= 1
+        return [Outgoing(settings.topics.pages, message.value or b"", key=message.key)]
+
+    async def scenario() -> tuple[float, list[Message]]:
+        await asyncio.wait_for(bound_full.wait(), 20)
+        await asyncio.sleep(0.5)  # time for more to start, were the bound not held
+        paused = metrics.registry.get_sample_value("newsingest_paused_partitions", {"stage": "s3"})
+        release.set()
+        return paused or 0.0, await read_topic(cluster, settings.topics.pages, 30)
+
+    async with (
+        Cluster(settings) as cluster,
+        Publisher(cluster.producer("p"), Metrics()) as publisher,
+    ):
+        await publisher.publish(
+            [Outgoing(settings.topics.urls, b"%d" % n, key=b"one-key") for n in range(30)]
+        )
+        runner = make_runner(cluster, settings, handler, publisher, "s3", metrics)
+        paused, outputs = await run_while(runner, scenario())
+    assert peak == 3
+    assert paused == 1
+    assert sorted(int(m.value or b"") for m in outputs) == list(range(30))
