@@ -262,10 +262,15 @@ def _embed_inner_words(terms: dict[str, list[Payload]], gazetteer: Gazetteer) ->
         term_key(alias): w.id for w in gazetteer.weapons for alias in w.aliases if " " not in alias
     }
     military_words = {term_key(w) for w in lexicon.MILITARY if " " not in w}
+    nouns = {term_key(n): v for n, v in lexicon.ATTACK_NOUNS.items() if " " not in n}
     for term, payloads in terms.items():
         words = term_key(term).split()
         if len(words) < 2:
             continue
+        if (CLAIM, None) in payloads:  # "claimed the attack" still names an attack
+            for word in words:
+                if word in nouns and (NOUN, nouns[word]) not in payloads:
+                    payloads.append((NOUN, nouns[word]))
         for word in words:
             if word in weapon_words and (WEAPON, weapon_words[word]) not in payloads:
                 payloads.append((WEAPON, weapon_words[word]))

@@ -91,7 +91,8 @@ ATTACK_VERBS: dict[str, float] = {
         "blew themselves up", "blew himself up", "blew herself up", "blown up",
     ], 0.9),
     **dict.fromkeys([
-        "hit", "hits", "targeted", "targets", "fired", "fires", "exploded",
+        "hit", "hits", "targeted", "targets", "fired", "fires", "exploded", "stormed",
+        "storms", "rammed",
     ], 0.6),
     **dict.fromkeys([
         "destroyed", "opened fire", "launched", "launches", "carried out", "carries out",
@@ -248,8 +249,8 @@ ACTOR_CUES: dict[str, Actor] = {
         "saudi air defences",
     ], "other"),
     **dict.fromkeys([
-        "militants", "militant", "militia", "militias", "gunmen", "suicide bomber",
-        "suicide bombers", "jihadists", "rebels", "insurgents", "armed group",
+        "militants", "militant", "militia", "militias", "gunmen", "attackers", "assailants",
+        "suicide bomber", "suicide bombers", "jihadists", "rebels", "insurgents", "armed group",
     ], "militia"),
 }
 
