@@ -56,7 +56,9 @@ _TARGET_BEFORE = re.compile(
 _SPEECH_BETWEEN = re.compile(
     r"\b(?:said|says|told|reported|accused|blamed|called|condemned|denied|described|urged)\b"
 )
-_SELF_REPORT = re.compile(r"\b(?:said|says|claimed|claims|announced)\b.*\b(?:it|they|its|their)\b")
+_SELF_REPORT = re.compile(
+    r"\b(?:said|says|claimed|claims|announced)\b.*\b(?:it|they|its|their|the group)\b"
+)
 _PASSIVE_BETWEEN = re.compile(r"\b(?:was|were|been|being|is|are)\b")
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:()\"“”]")
 # Between an actor and "killed" when it is the killer: "Israel's military said it had killed".
@@ -199,12 +201,14 @@ def _acts(folded: str, end: int, following: list[Cue], claims_negated: bool, bef
             if start - end <= 12 and len(words) <= 1:
                 # "US drone strike", "Houthi missile"; not "US strikes Houthi missiles"
                 return not _TARGET_BEFORE.search(before)
-            # "US and British air strikes"; not "Iran's consulate, ... in an air strike"
+            # "US and British air strikes"; not "Iran's consulate, ... in an air strike",
+            # nor "Central Command said two missiles were fired"
             return (
                 start - end <= 20
                 and len(words) <= 3
                 and not _CLAUSE_PUNCTUATION.search(between)
                 and not _TARGET_BEFORE.search(before)
+                and (not _SPEECH_BETWEEN.search(between) or bool(_SELF_REPORT.search(between)))
             )
         if kind == VERB:
             if _TARGET_BEFORE.search(before) or _PASSIVE_BETWEEN.search(between):

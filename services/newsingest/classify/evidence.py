@@ -60,6 +60,11 @@ _PERFECT = re.compile(
     r"(?:struck|hit|targeted|attacked|carried out|launched|fired|bombed|shelled|claimed)\b"
 )
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|announced|added) (?:that )?(?:it|they) $")
+_FACILITY_AFTER = re.compile(
+    r"(?:[ -](?:and|or|[\w-]+)){0,3}?[ -](?:stores?|storage|depots?|facilit(?:y|ies)|sites?|"
+    r"production|launchers?|factor(?:y|ies)|workshops?|warehouses?|programmes?|programs?|"
+    r"stocks?|stockpiles?|arsenals?|caches?)\b"
+)
 _DETERMINERS = frozenset({"the", "this", "that", "these", "its", "their", "latest"})
 
 
@@ -102,6 +107,8 @@ def score_sentence(
             score = strength * (1.0 if military else 0.3) * alone
             realised = realised or score >= 0.3
         elif kind == WEAPON:
+            if _FACILITY_AFTER.match(folded, end, s.end):
+                continue  # "drone and rocket stores": a target, not the weapon used
             weapon_type = weapon_types[str(value)]
             type_votes[weapon_type] = type_votes.get(weapon_type, 0.0) + 0.5
             score = 0.35

@@ -95,7 +95,7 @@ ATTACK_VERBS: dict[str, float] = {
         "storms", "rammed",
     ], 0.6),
     **dict.fromkeys([
-        "destroyed", "opened fire", "launched", "launches", "carried out", "carries out",
+        "destroyed", "opened fire", "dropped", "launched", "launches", "carried out", "carries out",
         "conducted", "conducts", "exploding", "explode", "explodes",
     ], 0.5),
     **dict.fromkeys(CASUALTY_VERBS, 0.4),
@@ -190,7 +190,8 @@ IRREALIS: list[str] = [
 # The attack after these refers back to an earlier event, not the news itself.
 BACK_REFERENCE: list[str] = [
     "in response to", "response to", "respond to", "responding to", "in retaliation for",
-    "retaliation for", "revenge for", "avenge", "since", "in the wake of", "blamed for",
+    "retaliation for", "revenge for", "avenge", "avenged", "avenging", "answered", "answering",
+    "in answer to", "since", "in the wake of", "blamed for",
     "responsible for", "linked to", "tied to", "before", "prior to", "the deadliest since",
 ]
 

@@ -25,6 +25,7 @@ from newsingest.classify.evidence import sentence_dates
 from newsingest.classify.gazetteer import Place, Weapon
 from newsingest.records import Actor, LocationTag, Span, StrikeType, WeaponTag
 
+_HARM_STRENGTH = 0.4  # the strength of "killed", "wounded" in lexicon.ATTACK_VERBS
 _SPECIFICITY = {"base": 1.0, "site": 1.0, "district": 1.0, "city": 0.9, "province": 0.7}
 _SPECIFICITY_DEFAULT = 0.45  # countries and seas
 _AT_BEFORE = re.compile(
@@ -80,10 +81,11 @@ def locations(
                 continue
             weight = s.weight * max(s.evidence, 0.2)
             weight *= _SPECIFICITY.get(places[index].kind, _SPECIFICITY_DEFAULT)
-            weight *= _place_modifier(s.cues, start)
+            modifier = _place_modifier(s.cues, start)
+            weight *= modifier
             if _FROM_BEFORE.search(folded, max(s.start, start - 25), start):
                 weight *= 0.3  # where the attack came from
-            elif _AT_BEFORE.search(folded, max(s.start, start - 25), start):
+            elif modifier == 1.0 and _AT_BEFORE.search(folded, max(s.start, start - 25), start):
                 weight *= 1.3  # what it hit
             best[index] = max(best[index], weight)
             total[index] += weight
@@ -109,7 +111,10 @@ def event_date(text: str, event: list[Sentence], ref: date | None) -> str | None
             if ref is not None and not ref - timedelta(days=10) <= d.day <= ref + timedelta(days=1):
                 continue
             said = _SAID_BEFORE.search(text, max(s.start, d.start - 30), d.start) is not None
-            candidates.append((said, rank * 10_000 + abs(d.start - anchor), d.day))
+            other_event = (
+                _place_modifier(s.cues, d.start) < 1.0
+            )  # "in retaliation for ... on Sunday"
+            candidates.append((said or other_event, rank * 10_000 + abs(d.start - anchor), d.day))
     return min(candidates)[2].isoformat() if candidates else None
 
 
@@ -144,15 +149,15 @@ def _prefer_precise(
 
 
 def _place_modifier(cues: list[Cue], at: int) -> float:
-    """A place after "in response to" / "vowed to" belongs to that other event, unless an
-    attack verb starts a new clause between them."""
+    """A place or a date after "in response to" / "vowed to" belongs to that other event,
+    unless an attack verb (not a mere "killed") starts a new clause between them."""
     factor = 1.0
-    for _start, end, (kind, _) in cues:
+    for _start, end, (kind, value) in cues:
         if end > at:
             break
         if kind in (BACKREF, IRREALIS, AFTER):
             factor = 0.35
-        elif kind == VERB:
+        elif kind == VERB and cast(float, value) > _HARM_STRENGTH:
             factor = 1.0
     return factor
 

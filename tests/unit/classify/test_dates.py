@@ -47,3 +47,15 @@ def test_old_dates_are_not_the_event(tag: Tag) -> None:
         published_at="2024-02-08",
     )
     assert tags.event_date == "2024-02-07"
+
+
+def test_the_date_of_the_attack_answered_is_not_the_event(tag: Tag) -> None:
+    tags = tag(
+        "American B-1 bombers dropped precision munitions on sites in Iraq and Syria on Friday.\n"
+        "The Pentagon said the strikes answered the killing of three soldiers at Tower 22 in "
+        "Jordan last Sunday.",
+        published_at="2024-02-03",
+    )
+    assert tags.strike.is_strike
+    assert tags.event_date == "2024-02-02"
+    assert tags.locations[0].name != "Tower 22"

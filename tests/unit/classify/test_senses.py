@@ -121,6 +121,15 @@ def test_a_weapon_only_one_country_flies_names_the_actor(tag: Tag) -> None:
     assert [w.id for w in tags.weapons] == ["ac130_gunship"]
 
 
+def test_who_reports_a_strike_is_not_who_struck(tag: Tag) -> None:
+    tags = tag(
+        "Houthi spokesman Yahya Saree said the group had hit a British cargo ship with naval "
+        "missiles overnight.\nUS Central Command said two anti-ship ballistic missiles were fired "
+        "from Houthi areas of Yemen and one struck the ship."
+    )
+    assert tags.strike.actor == "militia"
+
+
 def test_arabic_names_are_matched(tag: Tag) -> None:
     tags = tag("Statement by كتائب حزب الله after the strike.")
     assert [m.id for m in tags.militias] == ["kataib_hezbollah"]
