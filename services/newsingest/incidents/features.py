@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from newsingest.incidents.config import LinkerConfig
+from newsingest.incidents.lead import background_places, lead_days, lead_end
 from newsingest.incidents.people import extract_people
 from newsingest.incidents.places import LOCAL_EXTENT_KM, extent_km
 from newsingest.incidents.text import sketch
@@ -97,14 +98,22 @@ def parse_day(value: str | None) -> date | None:
 def article_features(article: ArticleRecord, config: LinkerConfig) -> ArticleFeatures:
     tags = article.tags
     published = parse_time(article.published_at)
-    event_day = parse_day(tags.event_date)
-    day, day_exact = event_day, event_day is not None
-    if day is None and published is not None:
-        # No event date: the lead's first date, else the day of publication. A
-        # calendar date is the event's; a weekday ("on Monday") may be the day of
-        # the news told (a funeral, a new toll), so it stands in for publication.
-        lead = _lead_date(article.text, published, config)
-        day, day_exact = lead if lead else (published.date(), False)
+    from newsingest.classify.sentences import split_sentences  # the classifier's own splitter
+
+    sentences = split_sentences(article.text)
+    lead = lead_end(sentences)
+    day, day_exact = _event_day(article, published, lead, config)
+    background: frozenset[str] = frozenset()
+    if day is not None and any(m.start >= lead for t in tags.locations for m in t.mentions):
+        background = background_places(
+            article.text,
+            sentences,
+            tags.locations,
+            lead=lead,
+            event_day=day,
+            published=published.date() if published else None,
+            window_days=config.date_window_days,
+        )
     spans = [(m.start, m.end) for t in tags.militias for m in t.mentions]
     spans += [(m.start, m.end) for t in tags.locations for m in t.mentions]
     text = f"{article.title}\n{article.text}" if article.title else article.text
@@ -116,7 +125,7 @@ def article_features(article: ArticleRecord, config: LinkerConfig) -> ArticleFea
         day=day,
         day_exact=day_exact,
         published=published,
-        places=_places(tags.locations),
+        places=_places(tags.locations, background),
         actor=tags.strike.actor,
         type=tags.strike.type,
         targets=frozenset(m.id for m in tags.militias if m.role == "target"),
@@ -130,30 +139,40 @@ def article_features(article: ArticleRecord, config: LinkerConfig) -> ArticleFea
     )
 
 
-def _lead_date(text: str, published: datetime, config: LinkerConfig) -> tuple[date, bool] | None:
-    """The first date the lead of a report names (and whether it is a calendar date).
+def _event_day(
+    article: ArticleRecord, published: datetime | None, lead: int, config: LinkerConfig
+) -> tuple[date | None, bool]:
+    """The event's day and whether it is exact (see ``ArticleFeatures.day_exact``).
 
-    For reports the classifier gave no event date.
-
-    The classifier dates only reports it tags as strikes, and only events of the
-    last ten days; a follow-up ("34 troops were diagnosed ... after the attack on
-    8 January") names its event's date near the top all the same.
+    The classifier's event date, unless the lead names other dates and not that one, the
+    first of them exact: then the classifier took the date of a background sentence, and
+    the lead's date is the event's. Without an event date: the first date of the opening ``lead_chars``,
+    else the day of publication.
     """
-    from newsingest.classify.dates import find_dates  # the classifier's own date reader
+    tagged = parse_day(article.tags.event_date)
+    if published is None:
+        return tagged, tagged is not None
+    evidence = article.tags.strike.evidence
+    age = config.lead_date_days
+    if tagged is not None:
+        named = lead_days(article.text, lead, published.date(), max_age_days=age, evidence=evidence)
+        if named and named[0].exact and all(found.day != tagged for found in named):
+            return named[0].day, True
+        return tagged, True
+    opening = max(lead, config.lead_chars)
+    named = lead_days(article.text, opening, published.date(), max_age_days=age, evidence=evidence)
+    if named:
+        return named[0].day, named[0].exact
+    return published.date(), False
 
-    ref = published.date()
-    for mention in find_dates(text, 0, config.lead_chars, ref):
-        if mention.day is None or mention.month_only:
-            continue
-        if ref - timedelta(days=config.lead_date_days) <= mention.day <= ref + timedelta(days=1):
-            return mention.day, mention.explicit
-    return None
 
-
-def _places(locations: list[LocationTag]) -> tuple[Place, ...]:
-    # The classifier lists the scene of the event first, then the other places.
-    return tuple(
+def _places(locations: list[LocationTag], background: frozenset[str]) -> tuple[Place, ...]:
+    # The classifier lists the scene of the event first, then the other places; places
+    # named only in background sentences go last (stable: the classifier's order holds).
+    places = [
         Place(t.name, t.country, t.lat, t.lon)
         for t in locations
         if t.lat is not None and t.lon is not None
-    )
+    ]
+    places.sort(key=lambda p: p.name in background)
+    return tuple(places)
