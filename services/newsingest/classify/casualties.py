@@ -145,7 +145,7 @@ def _claimant(
     text: str, low: str, start: int, end: int, span_start: int, span_end: int
 ) -> str | None:
     """Who gives the figure: the speaker nearest before it in the sentence, else after it."""
-    before = list(_SPEECH.finditer(low, start, span_start))
+    before = list(_SPEECH.finditer(low, max(start, span_start - 200), span_start))
     if before:
         return _speaker(text, start, before[-1])
     after = _SPEECH.search(low, span_end, end)

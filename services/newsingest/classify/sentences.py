@@ -6,7 +6,11 @@ import re
 
 # A sentence ends at . ! ? (and closing quotes) followed by space and a capital, digit or
 # opening quote. "U.S. forces" does not end one (lower case follows). Lines always end one.
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
+# Matches start only at the first mark of a run, possessively: linear on "!!!!...".
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"”’')\]]*+[ \t]++(?=[\"“‘(\[]?[A-Z0-9])")
+# Longer "sentences" (run-on text, lists without full stops) are cut at a space: the rules
+# look at words near each other, and this bounds the work per sentence.
+MAX_SENTENCE = 600
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -26,6 +30,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     piece = text[start:end]
     stripped = piece.strip()
-    if stripped:
-        start += len(piece) - len(piece.lstrip())
-        spans.append((start, start + len(stripped)))
+    if not stripped:
+        return
+    start += len(piece) - len(piece.lstrip())
+    end = start + len(stripped)
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut != -1 else start + MAX_SENTENCE
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append((start, end))

@@ -135,6 +135,21 @@ def test_arabic_names_are_matched(tag: Tag) -> None:
     assert [m.id for m in tags.militias] == ["kataib_hezbollah"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        ".!?" * 10_000,  # a run of sentence marks (quadratic for a naive boundary regex)
+        "at least 22 fighters were killed in the strike on Thursday. " * 500,  # one run-on text
+        "Kataib Hezbollah " * 3_000,
+        "\n" * 20_000,
+    ],
+    ids=["marks", "run-on", "names", "newlines"],
+)
+def test_pathological_inputs_stay_linear(tag: Tag, text: str) -> None:
+    tags = tag(text)  # the suite's per-test timeout catches a quadratic regression
+    assert all(text[s.start : s.end] == s.text for m in tags.militias for s in m.mentions)
+
+
 def test_empty_and_odd_inputs(tag: Tag) -> None:
     for text in ["", "   \n\n", "strike", "İstanbul ŞEHİR — strike!", "\x00\x01"]:
         tags = tag(text)
