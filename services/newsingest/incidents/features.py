@@ -146,10 +146,11 @@ def _event_day(
 
     The classifier's event date, unless the lead names other dates and not that one, the
     first of them exact: then the classifier took the date of a background sentence, and
-    the lead's date is the event's. Without an event date: the first date of the opening ``lead_chars``,
-    else the day of publication.
+    the lead's date is the event's. Without an event date: the first date of the opening
+    ``lead_chars``, else the day of publication (of fetching, when that is unknown).
     """
     tagged = parse_day(article.tags.event_date)
+    published = published or parse_time(article.fetched_at)
     if published is None:
         return tagged, tagged is not None
     evidence = article.tags.strike.evidence

@@ -1,50 +1,66 @@
-"""Open incidents by place, militia, person, text and day: a report meets only plausible ones.
+"""Open incidents by strong key and day: a report meets only a few plausible ones.
 
 The scorer links only on an anchor — one's scene within ``near_km`` of a
-place of the other (or a country holding the other's scene), a militia both
-name (not as target in one and perpetrator in the other), a shared person, or
-much of the text — so an incident is filed under the keys of those anchors:
+place of the other, a militia both name, a shared person, much of the text,
+or (weakly) a country one names holding the other's scene on the very same
+day — so an incident is filed under the keys of those anchors:
 
-* ``place``/``scene``: the grid cell (``near_km`` wide) of each of its first
-  city-sized places, and of its scene alone;
-* ``militia``: each militia named;
-* ``in``/``wide``: the country of its scene, and that country again when the
-  scene is the whole country (or a sea), which a report of a scene inside it meets;
-* ``person``: each person named;
+* ``scene``/``place``: the grid cells (``near_km`` wide) around its scene, and
+  around its other city-sized places: a report looks up the one cell of each
+  of its own places, as the neighbourhood was filed on the incident's side;
+* ``militia``, ``person``: each militia and each person named;
 * ``text``: the ``LEAD_HASHES`` smallest values of each source's fingerprint
-  (a copy shares one of them with high probability).
+  (a copy shares one of them with high probability);
+* ``in``/``wide``: the country of its scene, and each country (or sea) among
+  its places, looked up only for the same exact day (a weak anchor).
 
-Each key is paired with the incident's bucket: its event day (None when
-undated), whether that day is exact, and its actor's group (reports by
-incompatible actors never link). A report looks up its own keys in the
-buckets it could belong to: a few hundred dictionary hits instead of a scan
-of every open incident.
+Each key is paired with the incident's day slot (its event day, or None when
+undated, and whether that day is exact). A report looks up its keys in the
+slots its own day allows, tallies a cheap pre-score per incident from the
+keys it hit (the same evidence the scorer weighs, coarsely), drops incidents
+of an incompatible actor, and hands the ``max_candidates`` best to the
+scorer: a few hundred dictionary hits instead of a scan of every open
+incident, and a bounded number of full scores however dense the day.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import TypeVar
 
 from newsingest.incidents.config import LinkerConfig
-from newsingest.incidents.features import ACTOR_GROUPS, ArticleFeatures, Place, actor_group
-from newsingest.incidents.geo import Cell, cell_of, neighbourhood
+from newsingest.incidents.features import ArticleFeatures, Place, actor_group
+from newsingest.incidents.geo import cell_of, neighbourhood
 from newsingest.incidents.state import IncidentState
 from newsingest.incidents.text import LEAD_HASHES
 
-Key = tuple[object, ...]
-Bucket = tuple[date | None, bool, str | None]
-"""(event day or None, is the day exact?, actor group): the part of a key reports must match."""
+Key = tuple[str, object]
+Slot = tuple[date | None, bool]
+"""(event day or None, is the day exact?): the part of an entry a report's day must match."""
 K = TypeVar("K")
+
+# Pre-score of each kind of key hit: roughly what the scorer gives the same evidence.
+_HIT_WEIGHT: dict[str, float] = {
+    "text": 3.0,
+    "scene": 2.0,
+    "militia": 2.0,
+    "person": 2.0,
+    "place": 1.0,
+    "in": 1.0,
+    "wide": 1.0,
+}
+_SAME_DAY = 2.0
+_NEAR_DAY = 0.5
 
 
 class IncidentIndex:
     def __init__(self, config: LinkerConfig) -> None:
         self._config = config
-        self._by_key: defaultdict[tuple[Key, Bucket], set[str]] = defaultdict(set)
-        self._by_key_any_day: defaultdict[Key, set[str]] = defaultdict(set)
-        self._filed: dict[str, list[tuple[Key, Bucket]]] = {}
+        self._by_key: defaultdict[tuple[Key, Slot], set[str]] = defaultdict(set)
+        self._filed: dict[str, list[tuple[Key, Slot]]] = {}
+        self._group: dict[str, str | None] = {}
         self._person_count: defaultdict[str, int] = defaultdict(int)
 
     def __len__(self) -> int:
@@ -53,48 +69,65 @@ class IncidentIndex:
     def add(self, incident: IncidentState) -> None:
         """File (or re-file, after it changed) an incident under its keys."""
         self.remove(incident.incident_id)
-        bucket = (incident.day, incident.day_exact, actor_group(incident.actor))
-        entries = [(key, bucket) for key in self._incident_keys(incident)]
+        slot = (incident.day, incident.day_exact)
+        entries = [(key, slot) for key in self._incident_keys(incident)]
         for entry in entries:
             self._by_key[entry].add(incident.incident_id)
-            self._by_key_any_day[entry[0]].add(incident.incident_id)
         for person in incident.people:
             self._person_count[person] += 1
         self._filed[incident.incident_id] = entries
+        self._group[incident.incident_id] = actor_group(incident.actor)
 
     def remove(self, incident_id: str) -> None:
+        self._group.pop(incident_id, None)
         for entry in self._filed.pop(incident_id, ()):
             _discard(self._by_key, entry, incident_id)
-            _discard(self._by_key_any_day, entry[0], incident_id)
             if entry[0][0] == "person":
                 person = str(entry[0][1])
                 self._person_count[person] -= 1
                 if self._person_count[person] <= 0:
                     del self._person_count[person]
 
-    def candidates(self, article: ArticleFeatures) -> set[str]:
-        """Ids of the open incidents that share a key with the report on a compatible day."""
-        keys = list(self._article_keys(article))
-        found: set[str] = set()
-        if article.day is None:
-            for key in keys:
-                found |= self._by_key_any_day.get(key, _EMPTY)
-            return found
-        for bucket in self._buckets(article):
-            for key in keys:
-                found |= self._by_key.get((key, bucket), _EMPTY)
-        return found
+    def candidates(self, article: ArticleFeatures) -> list[str]:
+        """Ids of the open incidents worth scoring for the report, most promising first."""
+        tally = self.hits(article)
+        limit = self._config.max_candidates
+        if len(tally) <= limit:
+            return sorted(tally, key=tally.__getitem__, reverse=True)
+        return heapq.nlargest(limit, tally, key=tally.__getitem__)
+
+    def hits(self, article: ArticleFeatures) -> dict[str, float]:
+        """Every open incident sharing a key with the report on a compatible day and actor,
+        with its pre-score."""
+        tally: dict[str, float] = {}
+        keys = self._article_keys(article)
+        weak = self._weak_keys(article)
+        for slot, day_weight in self._slots(article):
+            same_day = slot[1] and slot[0] == article.day and article.day_exact
+            for kind_keys in (keys, weak) if same_day else (keys,):
+                for key in kind_keys:
+                    found = self._by_key.get((key, slot))
+                    if not found:
+                        continue
+                    weight = _HIT_WEIGHT[key[0]]
+                    for incident_id in found:
+                        known = tally.get(incident_id)
+                        tally[incident_id] = (day_weight if known is None else known) + weight
+        group = actor_group(article.actor)
+        if group is not None:
+            groups = self._group
+            tally = {i: s for i, s in tally.items() if groups.get(i) in (None, group)}
+        return tally
 
     def incidents_naming(self, person: str) -> int:
         """How many open incidents name a person (common names weigh less)."""
         return self._person_count.get(person, 0)
 
-    def _buckets(self, article: ArticleFeatures) -> list[Bucket]:
-        """The buckets an incident the report may belong to can be filed under."""
-        assert article.day is not None
-        group = actor_group(article.actor)
-        groups = [group, None] if group else [None, *ACTOR_GROUPS]
-        days: list[tuple[date | None, bool]] = [(None, False)]
+    def _slots(self, article: ArticleFeatures) -> list[tuple[Slot, float]]:
+        """The slots an incident the report may belong to can be filed under, with the
+        pre-score of the day."""
+        if article.day is None:
+            return [((None, False), 0.0)]  # undated: the scorer takes any day
         window, follow = self._config.date_window_days, self._config.follow_days
         if article.day_exact:
             # Dated incidents within the window; undated ones by a report published
@@ -103,60 +136,56 @@ class IncidentIndex:
         else:
             # The report's day is its publication: the event came before it, or just after.
             exact = published = (-follow, window)
-        days += [
-            (article.day + timedelta(days=offset), is_exact)
-            for is_exact, (low, high) in ((True, exact), (False, published))
-            for offset in range(low, high + 1)
-        ]
-        return [(day, is_exact, g) for day, is_exact in days for g in groups]
+        slots: list[tuple[Slot, float]] = [((None, False), 0.0)]
+        for is_exact, (low, high) in ((True, exact), (False, published)):
+            for offset in range(low, high + 1):
+                weight = _SAME_DAY if offset == 0 and is_exact == article.day_exact else _NEAR_DAY
+                slots.append(((article.day + timedelta(days=offset), is_exact), weight))
+        return slots
 
     def _incident_keys(self, incident: IncidentState) -> set[Key]:
-        config = self._config
-        places = [p for p in incident.places[: config.max_places] if p.local]
+        size = self._config.near_cell_deg
+        places = incident.places[: self._config.max_places]
         keys: set[Key] = {("person", p) for p in incident.people}
         keys |= {("militia", m) for m in incident.militias}
-        for place in places:
-            keys.add(("place", cell_of(place.lat, place.lon, config.near_cell_deg)))
-        scene = incident.place
-        if scene is not None and scene.local:
-            keys.add(("scene", cell_of(scene.lat, scene.lon, config.near_cell_deg)))
-        if scene is not None:
-            keys.add(("in", _region(scene)))
-            if not scene.local:
-                keys.add(("wide", _region(scene)))
+        for number, place in enumerate(places):
+            if place.local:
+                kind = "scene" if number == 0 else "place"
+                keys |= {(kind, c) for c in neighbourhood(cell_of(place.lat, place.lon, size))}
+            else:
+                keys.add(("wide", _region(place)))
+        if places:
+            keys.add(("in", _region(places[0])))
         keys |= {("text", h) for h in incident.by_hash}
         return keys
 
-    def _article_keys(self, article: ArticleFeatures) -> set[Key]:
-        config = self._config
-        places = article.places[: config.max_places]
-        keys: set[Key] = {("person", p) for p in article.people}
-        keys |= {("militia", m) for m in article.militias}
-        # The report's scene near any place of an incident, or the other way round;
-        # a country (or sea) as a scene meets the scenes inside it, and the other way round.
-        if places and places[0].local:
-            scene = places[0]
-            keys |= {("place", c) for c in _around(scene, config.near_cell_deg)}
-            keys.add(("wide", _region(scene)))
-        elif places:
-            keys |= {("in", _region(places[0])), ("wide", _region(places[0]))}
-        for place in places[1:]:
+    def _article_keys(self, article: ArticleFeatures) -> list[Key]:
+        size = self._config.near_cell_deg
+        places = article.places[: self._config.max_places]
+        keys: list[Key] = [("person", p) for p in article.people]
+        keys += [("militia", m) for m in article.militias]
+        # The report's scene near the incident's scene or another of its places; the
+        # report's other places near the incident's scene.
+        for number, place in enumerate(places):
             if place.local:
-                keys |= {("scene", c) for c in _around(place, config.near_cell_deg)}
-        keys |= {("text", h) for h in article.sketch[:LEAD_HASHES]}
+                cell = cell_of(place.lat, place.lon, size)
+                keys += [("scene", cell), ("place", cell)] if number == 0 else [("scene", cell)]
+        keys += [("text", h) for h in article.sketch[:LEAD_HASHES]]
+        return keys
+
+    def _weak_keys(self, article: ArticleFeatures) -> list[Key]:
+        """A country (or sea) as one's place holding the other's scene: same exact day only."""
+        places = article.places[: self._config.max_places]
+        if not places:
+            return []
+        keys: list[Key] = [("wide", _region(places[0]))]
+        keys += [("in", _region(p)) for p in places if not p.local]
         return keys
 
 
 def _region(place: Place) -> str:
     """The country a place is in, or the sea's name."""
     return place.country or place.name
-
-
-def _around(place: Place, cell_deg: float) -> list[Cell]:
-    return neighbourhood(cell_of(place.lat, place.lon, cell_deg))
-
-
-_EMPTY: frozenset[str] = frozenset()
 
 
 def _discard(table: defaultdict[K, set[str]], key: K, value: str) -> None:

@@ -3,8 +3,9 @@
 Hard limits first: reports of different days (beyond the window), of places
 too far apart, or by incompatible actors never link, however alike their
 words; nor do reports without an anchor in common (one scene, a militia, a
-person, or much of their text), which is also what lets the index find every
-candidate. Then evidence adds up as points, roughly log-odds: the same day,
+person, or much of their text; a country one names holding the other's scene
+anchors only reports of the same exact day by the same side), which is also
+what lets the index find every candidate. Then evidence adds up as points, roughly log-odds: the same day,
 the same scene, the same militia in the same role, the same person named each
 count for about as much; actor, type, weapon and militias only mentioned count
 a little; text similarity breaks ties and spots copies of one wire story.
@@ -14,7 +15,7 @@ Different targets (or one's target being the other's perpetrator) count against.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsingest.incidents.config import KM_PER_DEGREE, LinkerConfig
@@ -47,9 +48,10 @@ def score(
     day_points = _day_points(article, incident, config)
     if day_points is None:
         return None
-    place_points = _place_points(article, incident, config)
-    if place_points is None:
+    place = _place_points(article, incident, config)
+    if place is None:
         return None
+    place_points, place_anchors = place
     actor_points = _actor_points(article, incident)
     if actor_points is None:
         return None
@@ -61,7 +63,10 @@ def score(
         points += 0.5
     if article.type is not None and article.type == incident.type:
         points += 0.3
-    anchored = place_points >= 1.0 or militia_points > 0 or bool(shared_people)
+    anchored = place_anchors or militia_points > 0 or bool(shared_people)
+    # A country holding the other's scene is a weak tie: it anchors only a report of
+    # the same exact day by the same side (a multi-site operation, a country-wide report).
+    anchored = anchored or (place_points > 0 and _same_day_same_side(article, incident))
     if anchored and points + _MAX_TEXT_POINTS < config.link_threshold:
         return None  # out of reach whatever the text: skip the sketches
     best, duplicate_of = 0.0, None
@@ -75,6 +80,17 @@ def score(
         duplicate_of = None
     points += _MAX_TEXT_POINTS * best
     return LinkScore(points=points, similarity=best, duplicate_of=duplicate_of)
+
+
+def _same_day_same_side(article: ArticleFeatures, incident: IncidentState) -> bool:
+    group = actor_group(article.actor)
+    return (
+        article.day_exact
+        and incident.day_exact
+        and article.day == incident.day
+        and group is not None
+        and group == actor_group(incident.actor)
+    )
 
 
 def _day_points(
@@ -99,29 +115,35 @@ def _day_points(
 
 def _place_points(
     article: ArticleFeatures, incident: IncidentState, config: LinkerConfig
-) -> float | None:
-    """2 for one scene, 1 when one's scene is another place of the other, 0 when merely
-    compatible (near enough, or inside a country or sea the other names), None when apart."""
+) -> tuple[float, bool] | None:
+    """Points for where, and whether they anchor a link; None when the places lie apart.
+
+    2 for one scene (anchors); 1 when one's scene is near another place of the other, as
+    in a multi-site strike or a report leading with a wider area (anchors); 1 when a
+    country or sea one names holds the other's scene (a weak tie: does not anchor);
+    0 when merely near enough or when either names no place; None beyond
+    ``max_distance_km`` (counting how far a country reaches).
+    """
     here, there = article.places[: config.max_places], incident.places[: config.max_places]
     if not here or not there:
-        return 0.0
-    if _near(here[0], there[0], config.near_km):
-        return 2.0
-    if (
-        here[0].name == there[0].name
-        or _contains(here[0], there[0])
-        or _contains(there[0], here[0])
-    ):
-        return 1.0  # a country or sea as the scene, one holding the other's: weaker, still a scene
-    # The scenes differ; a report may still lead with a wider area (a province,
-    # the country) and name the incident's scene later, or the other way round.
-    others = [(here[0], p) for p in there[1:]] + [(p, there[0]) for p in here[1:]]
-    if any(_near(a, b, config.near_km) for a, b in others):
-        return 1.0
+        return 0.0, False
+    scene, other_scene = here[0], there[0]
+    if scene.local and other_scene.local and _near(scene, other_scene, config.near_km):
+        return 2.0, True
+    others = [(scene, p) for p in there[1:]] + [(p, other_scene) for p in here[1:]]
+    if any(a.local and b.local and _near(a, b, config.near_km) for a, b in others):
+        return 1.0, True
+    if _holds(here, other_scene) or _holds(there, scene):
+        return 1.0, False
     limit = config.max_distance_km
-    if _within(here[0], there[0], limit) or any(_within(a, b, limit) for a, b in others):
-        return 0.0
+    if _within(scene, other_scene, limit) or any(_within(a, b, limit) for a, b in others):
+        return 0.0, False
     return None
+
+
+def _holds(places: Sequence[Place], scene: Place) -> bool:
+    """A country (or sea) among ``places`` is, or holds, ``scene``."""
+    return any(p.name == scene.name or _contains(p, scene) for p in places if not p.local)
 
 
 def _contains(wide: Place, place: Place) -> bool:
@@ -134,9 +156,9 @@ def _contains(wide: Place, place: Place) -> bool:
 
 
 def _near(a: Place, b: Place, km: float) -> bool:
-    """The same scene: two specific places (not a country, not a sea) whose points lie
-    within ``km`` (a province counts by its main city)."""
-    return a.local and b.local and _within(a, b, km, extents=False)
+    """The same scene: two specific places (not a country, not a sea; the caller checks)
+    whose points lie within ``km`` (a province counts by its main city)."""
+    return _within(a, b, km, extents=False)
 
 
 def _within(a: Place, b: Place, km: float, *, extents: bool = True) -> bool:
