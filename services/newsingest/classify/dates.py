@@ -58,7 +58,8 @@ class DateMention:
 
 
 def reference_day(published_at: str | None, text: str) -> date | None:
-    """The day of publication; else an ISO date at the very start of the text (metadata)."""
+    """The day of publication; else an ISO date at the very start of the text (a metadata
+    prefix such as " date 2021-02-26" that the cleaner did not remove)."""
     if published_at:
         try:
             return datetime.fromisoformat(published_at.replace("Z", "+00:00")).date()
@@ -82,7 +83,7 @@ def find_dates(
 ) -> list[DateMention]:
     """Dates mentioned in ``text[start:end]``, resolved against ``ref`` where needed; with
     ``around`` (the spans of date words), only near those: the regex is the costly part."""
-    if m_is_prefix(text, start):
+    if _after_metadata_prefix(text, start):
         start = max(start, 40)
     windows = _windows(around, start, end) if around else [(start, end)]
     out: list[DateMention] = []
@@ -118,7 +119,7 @@ def _add(m: re.Match[str], ref: date | None, out: list[DateMention]) -> None:
         out.append(DateMention(m.start(), m.end(), day, explicit, vague, year))
 
 
-def m_is_prefix(text: str, start: int) -> bool:
+def _after_metadata_prefix(text: str, start: int) -> bool:
     """Text that opens with a metadata date ("date 2021-02-26 ...") not part of the story."""
     return start < 40 and _ISO_PREFIX.search(text, 0, 40) is not None
 
