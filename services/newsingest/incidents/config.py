@@ -46,7 +46,8 @@ class LinkerConfig:
     day has a handful; the cap bounds a link's time however dense the stream gets."""
 
     @property
-    def near_cell_deg(self) -> float:
-        """Grid size such that points within ``near_km`` are in neighbouring cells
-        (up to 60 degrees of latitude, where a degree of longitude is half as long)."""
-        return self.near_km / (KM_PER_DEGREE * 0.5)
+    def near_cell_deg(self) -> tuple[float, float]:
+        """Grid size (degrees of latitude, of longitude) such that points within ``near_km``
+        are in neighbouring cells (up to 60 degrees of latitude, where a degree of
+        longitude is half as long as one of latitude)."""
+        return self.near_km / KM_PER_DEGREE, self.near_km / (KM_PER_DEGREE * 0.5)

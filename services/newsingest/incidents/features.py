@@ -98,16 +98,12 @@ def parse_day(value: str | None) -> date | None:
 def article_features(article: ArticleRecord, config: LinkerConfig) -> ArticleFeatures:
     tags = article.tags
     published = parse_time(article.published_at)
-    from newsingest.classify.sentences import split_sentences  # the classifier's own splitter
-
-    sentences = split_sentences(article.text)
-    lead = lead_end(sentences)
+    lead = lead_end(article.text)
     day, day_exact = _event_day(article, published, lead, config)
     background: frozenset[str] = frozenset()
     if day is not None and any(m.start >= lead for t in tags.locations for m in t.mentions):
         background = background_places(
             article.text,
-            sentences,
             tags.locations,
             lead=lead,
             event_day=day,

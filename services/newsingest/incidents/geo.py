@@ -18,9 +18,9 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def cell_of(lat: float, lon: float, size_deg: float) -> Cell:
-    """The grid cell of a point; cells are ``size_deg`` degrees on a side."""
-    return (math.floor(lat / size_deg), math.floor(lon / size_deg))
+def cell_of(lat: float, lon: float, size_deg: tuple[float, float]) -> Cell:
+    """The grid cell of a point; cells are ``size_deg`` (latitude, longitude) degrees."""
+    return (math.floor(lat / size_deg[0]), math.floor(lon / size_deg[1]))
 
 
 def neighbourhood(cell: Cell) -> list[Cell]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -59,7 +60,7 @@ class IncidentIndex:
     def __init__(self, config: LinkerConfig) -> None:
         self._config = config
         self._by_key: defaultdict[tuple[Key, Slot], set[str]] = defaultdict(set)
-        self._filed: dict[str, list[tuple[Key, Slot]]] = {}
+        self._filed: dict[str, set[tuple[Key, Slot]]] = {}
         self._group: dict[str, str | None] = {}
         self._person_count: defaultdict[str, int] = defaultdict(int)
 
@@ -68,19 +69,24 @@ class IncidentIndex:
 
     def add(self, incident: IncidentState) -> None:
         """File (or re-file, after it changed) an incident under its keys."""
-        self.remove(incident.incident_id)
+        incident_id = incident.incident_id
         slot = (incident.day, incident.day_exact)
-        entries = [(key, slot) for key in self._incident_keys(incident)]
-        for entry in entries:
-            self._by_key[entry].add(incident.incident_id)
-        for person in incident.people:
-            self._person_count[person] += 1
-        self._filed[incident.incident_id] = entries
-        self._group[incident.incident_id] = actor_group(incident.actor)
+        entries = {(key, slot) for key in self._incident_keys(incident)}
+        filed = self._filed.get(incident_id, set())
+        self._unfile(incident_id, filed - entries)
+        for entry in entries - filed:
+            self._by_key[entry].add(incident_id)
+            if entry[0][0] == "person":
+                self._person_count[str(entry[0][1])] += 1
+        self._filed[incident_id] = entries
+        self._group[incident_id] = actor_group(incident.actor)
 
     def remove(self, incident_id: str) -> None:
         self._group.pop(incident_id, None)
-        for entry in self._filed.pop(incident_id, ()):
+        self._unfile(incident_id, self._filed.pop(incident_id, set()))
+
+    def _unfile(self, incident_id: str, entries: Iterable[tuple[Key, Slot]]) -> None:
+        for entry in entries:
             _discard(self._by_key, entry, incident_id)
             if entry[0][0] == "person":
                 person = str(entry[0][1])
@@ -100,6 +106,7 @@ class IncidentIndex:
         """Every open incident sharing a key with the report on a compatible day and actor,
         with its pre-score."""
         tally: dict[str, float] = {}
+        get = tally.get
         keys = self._article_keys(article)
         weak = self._weak_keys(article)
         for slot, day_weight in self._slots(article):
@@ -110,9 +117,10 @@ class IncidentIndex:
                     if not found:
                         continue
                     weight = _HIT_WEIGHT[key[0]]
+                    first = day_weight + weight
                     for incident_id in found:
-                        known = tally.get(incident_id)
-                        tally[incident_id] = (day_weight if known is None else known) + weight
+                        known = get(incident_id)
+                        tally[incident_id] = first if known is None else known + weight
         group = actor_group(article.actor)
         if group is not None:
             groups = self._group

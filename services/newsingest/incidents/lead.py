@@ -35,14 +35,21 @@ class LeadDay:
     exact: bool
 
 
-def lead_end(sentences: Sequence[tuple[int, int]]) -> int:
-    """Where the lead ends: the end of the first sentence (or of the second, after a short one)."""
-    if not sentences:
+def lead_end(text: str) -> int:
+    """Where the lead ends: the end of the first sentence (or of the second, after a short
+    one). Only the opening lines are split: the rest of a long text is never read here."""
+    opening = len(text) - len(text.lstrip())
+    first = _sentences_of_line(text, text.rfind("\n", 0, opening) + 1)
+    if not first:
         return 0
-    first_start, first_end = sentences[0]
-    if first_end - first_start < _SHORT_LEAD and len(sentences) > 1:
-        return sentences[1][1]
-    return first_end
+    (start, end), rest = first[0], first[1:]
+    if end - start >= _SHORT_LEAD:
+        return end
+    next_line = text.find("\n", end)
+    while not rest and next_line >= 0:  # the next line with a sentence on it
+        rest = _sentences_of_line(text, next_line + 1)
+        next_line = text.find("\n", next_line + 1)
+    return rest[0][1] if rest else end
 
 
 def lead_days(
@@ -75,7 +82,6 @@ def lead_days(
 
 def background_places(
     text: str,
-    sentences: Sequence[tuple[int, int]],
     locations: Sequence[LocationTag],
     *,
     lead: int,
@@ -86,25 +92,41 @@ def background_places(
     """Names of the places mentioned only in background sentences (dated away from the event)."""
     from newsingest.classify.dates import find_dates
 
-    verdicts: dict[int, bool] = {}
+    verdicts: dict[tuple[int, int], bool] = {}
 
     def background(position: int) -> bool:
-        for start, end in sentences:
-            if start <= position < end:
-                if start not in verdicts:
-                    verdicts[start] = start >= lead and _dated_away(
-                        find_dates(text, start, end, published or event_day),
-                        event_day,
-                        window_days,
-                    )
-                return verdicts[start]
-        return False
+        if position < lead:
+            return False
+        sentence = _sentence_at(text, position)
+        if sentence not in verdicts:
+            start, end = sentence
+            mentions = find_dates(text, start, end, published or event_day)
+            verdicts[sentence] = _dated_away(mentions, event_day, window_days)
+        return verdicts[sentence]
 
     return frozenset(
         tag.name
         for tag in locations
         if tag.mentions and all(background(m.start) for m in tag.mentions)
     )
+
+
+def _sentence_at(text: str, position: int) -> tuple[int, int]:
+    """The sentence holding ``position``: only its line is split."""
+    line_start = text.rfind("\n", 0, position) + 1
+    for start, end in _sentences_of_line(text, line_start):
+        if start <= position < end:
+            return start, end
+    return position, position
+
+
+def _sentences_of_line(text: str, line_start: int) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of the line starting at ``line_start``, in ``text``."""
+    from newsingest.classify.sentences import split_sentences  # the classifier's own splitter
+
+    line_end = text.find("\n", line_start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return [(line_start + a, line_start + b) for a, b in split_sentences(line)]
 
 
 def _dated_away(mentions: Sequence[DateMention], event_day: date, window_days: int) -> bool:
