@@ -41,7 +41,7 @@ class LinkerConfig:
     """Places of a report compared (the scene first, then the others the classifier ranked)."""
     anchor_similarity: float = 0.3
     """Text similarity that anchors a link on its own (without place, militia or person)."""
-    max_candidates: int = 24
+    max_candidates: int = 16
     """Open incidents fully scored per report, the best by the index's pre-score: a real
     day has a handful; the cap bounds a link's time however dense the stream gets."""
 

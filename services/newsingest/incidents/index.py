@@ -9,8 +9,9 @@ day — so an incident is filed under the keys of those anchors:
   around its other city-sized places: a report looks up the one cell of each
   of its own places, as the neighbourhood was filed on the incident's side;
 * ``militia``, ``person``: each militia and each person named;
-* ``text``: the ``LEAD_HASHES`` smallest values of each source's fingerprint
-  (a copy shares one of them with high probability);
+* ``text``: the ``LEAD_HASHES`` smallest values of the fingerprint of each
+  of its first and latest sources (a copy shares one of them with high
+  probability);
 * ``in``/``wide``: the country of its scene, and each country (or sea) among
   its places, looked up only for the same exact day (a weak anchor).
 
@@ -25,7 +26,6 @@ incident, and a bounded number of full scores however dense the day.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -52,6 +52,8 @@ _HIT_WEIGHT: dict[str, float] = {
     "in": 1.0,
     "wide": 1.0,
 }
+_TEXT_SOURCES = 8
+"""Sources at each end of an incident whose fingerprints it is filed under."""
 _SAME_DAY = 2.0
 _NEAR_DAY = 0.5
 
@@ -97,14 +99,20 @@ class IncidentIndex:
     def candidates(self, article: ArticleFeatures) -> list[str]:
         """Ids of the open incidents worth scoring for the report, most promising first."""
         tally = self.hits(article)
-        limit = self._config.max_candidates
-        if len(tally) <= limit:
-            return sorted(tally, key=tally.__getitem__, reverse=True)
-        return heapq.nlargest(limit, tally, key=tally.__getitem__)
+        group = actor_group(article.actor)
+        groups, limit = self._group, self._config.max_candidates
+        best: list[str] = []
+        for incident_id in sorted(tally, key=tally.__getitem__, reverse=True):
+            # Reports by incompatible sides never link: they take no place in the list.
+            if group is None or groups[incident_id] in (None, group):
+                best.append(incident_id)
+                if len(best) == limit:
+                    break
+        return best
 
     def hits(self, article: ArticleFeatures) -> dict[str, float]:
-        """Every open incident sharing a key with the report on a compatible day and actor,
-        with its pre-score."""
+        """Every open incident sharing a key with the report on a compatible day, with its
+        pre-score."""
         tally: dict[str, float] = {}
         get = tally.get
         keys = self._article_keys(article)
@@ -121,10 +129,6 @@ class IncidentIndex:
                     for incident_id in found:
                         known = get(incident_id)
                         tally[incident_id] = first if known is None else known + weight
-        group = actor_group(article.actor)
-        if group is not None:
-            groups = self._group
-            tally = {i: s for i, s in tally.items() if groups.get(i) in (None, group)}
         return tally
 
     def incidents_naming(self, person: str) -> int:
@@ -164,7 +168,12 @@ class IncidentIndex:
                 keys.add(("wide", _region(place)))
         if places:
             keys.add(("in", _region(places[0])))
-        keys |= {("text", h) for h in incident.by_hash}
+        # The first reports and the latest: copies of a wire story come out together, and a
+        # big incident (hundreds of reports) must not cost hundreds of keys at every link.
+        sources = incident.sources
+        if len(sources) > 2 * _TEXT_SOURCES:
+            sources = sources[:_TEXT_SOURCES] + sources[-_TEXT_SOURCES:]
+        keys |= {("text", h) for source in sources for h in source.fingerprint[:LEAD_HASHES]}
         return keys
 
     def _article_keys(self, article: ArticleFeatures) -> list[Key]:

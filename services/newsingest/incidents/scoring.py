@@ -48,13 +48,13 @@ def score(
     day_points = _day_points(article, incident, config)
     if day_points is None:
         return None
+    actor_points = _actor_points(article, incident)
+    if actor_points is None:
+        return None
     place = _place_points(article, incident, config)
     if place is None:
         return None
     place_points, place_anchors = place
-    actor_points = _actor_points(article, incident)
-    if actor_points is None:
-        return None
     shared_people = article.people & incident.people
     militia_points = _militia_points(article, incident)
     points = day_points + place_points + actor_points + militia_points
@@ -128,15 +128,22 @@ def _place_points(
     if not here or not there:
         return 0.0, False
     scene, other_scene = here[0], there[0]
-    if scene.local and other_scene.local and _near(scene, other_scene, config.near_km):
-        return 2.0, True
-    others = [(scene, p) for p in there[1:]] + [(p, other_scene) for p in here[1:]]
-    if any(a.local and b.local and _near(a, b, config.near_km) for a, b in others):
+    near = config.near_km
+    if scene.local:
+        if other_scene.local and _near(scene, other_scene, near):
+            return 2.0, True
+        if any(p.local and _near(scene, p, near) for p in there[1:]):
+            return 1.0, True
+    if other_scene.local and any(p.local and _near(p, other_scene, near) for p in here[1:]):
         return 1.0, True
     if _holds(here, other_scene) or _holds(there, scene):
         return 1.0, False
     limit = config.max_distance_km
-    if _within(scene, other_scene, limit) or any(_within(a, b, limit) for a, b in others):
+    if (
+        _within(scene, other_scene, limit)
+        or any(_within(scene, p, limit) for p in there[1:])
+        or any(_within(p, other_scene, limit) for p in here[1:])
+    ):
         return 0.0, False
     return None
 

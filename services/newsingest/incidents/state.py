@@ -61,13 +61,18 @@ class IncidentState:
     actor: Actor | None = None
     type: StrikeType | None = None
 
-    def sources_sharing(self, hashes: Iterable[int]) -> list[IncidentSource]:
-        """The sources whose fingerprints start with one of ``hashes`` (the likely similar)."""
+    def sources_sharing(self, hashes: Iterable[int], limit: int = 4) -> list[IncidentSource]:
+        """The sources whose fingerprints start with one of ``hashes`` (the likely similar),
+        at most ``limit`` of them, those sharing the most first."""
         found: dict[str, IncidentSource] = {}
+        shared: Counter[str] = Counter()
         for value in hashes:
             for source in self.by_hash.get(value, ()):
                 found[source.article_id] = source
-        return list(found.values())
+                shared[source.article_id] += 1
+        if len(found) <= limit:
+            return list(found.values())
+        return [found[article_id] for article_id, _ in shared.most_common(limit)]
 
     def _file_hashes(self, source: IncidentSource) -> None:
         for value in source.fingerprint[:LEAD_HASHES]:

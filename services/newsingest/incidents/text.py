@@ -57,4 +57,4 @@ def similarity(a: Collection[int], b: Collection[int]) -> float:
         return 0.0
     k = max(len(a), len(b))
     union = sorted(set(a).union(b))[:k]
-    return sum(1 for h in union if h in common) / len(union)
+    return len(common.intersection(union)) / len(union)
