@@ -27,6 +27,11 @@ PLACES: dict[str, tuple[str, float, float]] = {
     "Erbil": ("IQ", 36.1911, 44.0092),
     "Damascus": ("SY", 33.5138, 36.2765),
     "Beirut": ("LB", 33.8938, 35.5018),
+    "Mosul": ("IQ", 36.34, 43.13),
+    "Al-Qaim": ("IQ", 34.37, 41.09),
+    "Albu Kamal": ("SY", 34.45, 40.92),
+    "Iraq": ("IQ", 33.2, 43.7),
+    "Syria": ("SY", 35.0, 38.5),
 }
 MILITIAS = {"kh": "Kataib Hezbollah", "nujaba": "Harakat al-Nujaba", "houthis": "Houthis"}
 
