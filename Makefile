@@ -9,7 +9,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: venv run test lint typecheck unit integration bench bench-extraction bench-classifier bench-fetch bench-e2e clean
+.PHONY: venv run test lint typecheck unit integration bench bench-extraction bench-classifier bench-fetch bench-e2e bench-incidents clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -52,6 +52,9 @@ bench-fetch: venv
 
 bench-e2e: venv
 	.venv/bin/python bench/e2e.py $(if $(QUICK),--quick,)
+
+bench-incidents: venv
+	.venv/bin/python bench/incidents.py $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache

@@ -194,7 +194,7 @@ class App:
         config = LinkerConfig(
             close_after_days=options.close_after_days, date_window_days=options.date_window_days
         )
-        stage = IncidentStage(IncidentLinker(config))
+        stage = IncidentStage(IncidentLinker(config), self.metrics)
         consumer = self.cluster.consumer("incidents-restore", group=None)
         await consumer.start()
         try:

@@ -138,6 +138,18 @@ class Metrics:
             ["source", "outcome"], registry=r,
         )
 
+        # incidents
+        self.incidents_open = Gauge(
+            "newsingest_incidents_open", "Incidents open in the linker's memory.", registry=r
+        )
+        self.incident_links = Counter(
+            "newsingest_incident_links_total",
+            "Strike reports linked, by outcome (linked, opened, duplicate), and incidents "
+            "merged into another (merged).",
+            ["outcome"],
+            registry=r,
+        )
+
         # api
         self.api_requests = Counter(
             "newsingest_api_requests_total", "HTTP API requests.", ["path", "code"], registry=r

@@ -8,6 +8,7 @@ from pathlib import Path
 from newsingest.incidents import IncidentLinker, IncidentRecord
 from newsingest.incidents.offline import main
 from newsingest.incidents.stage import IncidentStage, incident_outputs
+from newsingest.metrics import Metrics
 from newsingest.records import decode, encode
 
 from .conftest import ArticleFactory
@@ -96,3 +97,35 @@ async def test_stage_ignores_reports_not_tagged_as_strikes(article: ArticleFacto
     report = article(SAADI, url="https://a.example/1")
     tags = replace(report.tags, strike=replace(report.tags.strike, is_strike=False))
     assert await IncidentStage(IncidentLinker())(replace(report, tags=tags)) == []
+
+
+async def test_stage_counts_links_by_outcome_and_open_incidents(article: ArticleFactory) -> None:
+    metrics = Metrics()
+    stage = IncidentStage(IncidentLinker(), metrics)
+
+    def links(outcome: str) -> float | None:
+        return metrics.registry.get_sample_value(
+            "newsingest_incident_links_total", {"outcome": outcome}
+        )
+
+    first = article(SAADI, url="https://a.example/1")
+    await stage(first)
+    await stage(article(SAADI_AGAIN, url="https://b.example/3"))
+    await stage(article(SAADI + " No more was said.", url="https://c.example/4"))
+    await stage(first)  # a redelivery is not counted again
+    await stage(article(HILLAH, url="https://a.example/2", places=("Hillah",), targets=("nujaba",)))
+    assert (links("opened"), links("linked"), links("duplicate")) == (2.0, 1.0, 1.0)
+    assert metrics.registry.get_sample_value("newsingest_incidents_open") == 2.0
+
+
+async def test_stage_counts_merged_incidents(article: ArticleFactory) -> None:
+    metrics = Metrics()
+    stage = IncidentStage(IncidentLinker(), metrics)
+    await stage(article("A drone hit a car in Baghdad.", url="https://a.example/1", targets=()))
+    await stage(article("Kataib Hezbollah lost a commander.", url="https://b.example/2", places=()))
+    await stage(article(SAADI, url="https://c.example/3"))
+    merged = metrics.registry.get_sample_value(
+        "newsingest_incident_links_total", {"outcome": "merged"}
+    )
+    assert merged == 1.0
+    assert metrics.registry.get_sample_value("newsingest_incidents_open") == 1.0
