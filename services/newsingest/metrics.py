@@ -31,7 +31,10 @@ class Metrics:
             "newsingest_records_out_total", "Records produced.", ["stage", "topic"], registry=r
         )
         self.records_dlq = Counter(
-            "newsingest_records_dlq_total", "Records dead-lettered.", ["stage", "reason"], registry=r
+            "newsingest_records_dlq_total",
+            "Records dead-lettered.",
+            ["stage", "reason"],
+            registry=r,
         )
         self.retries = Counter(
             "newsingest_retries_total", "Records retried after a failure.", ["stage"], registry=r
@@ -65,11 +68,16 @@ class Metrics:
             registry=r,
         )
         self.commits = Counter(
-            "newsingest_commits_total", "Offset commits by outcome.", ["stage", "outcome"], registry=r
+            "newsingest_commits_total",
+            "Offset commits by outcome.",
+            ["stage", "outcome"],
+            registry=r,
         )
         self.rebalances = Counter(
-            "newsingest_rebalances_total", "Partition assignments and revocations.",
-            ["stage", "kind"], registry=r,
+            "newsingest_rebalances_total",
+            "Partition assignments and revocations.",
+            ["stage", "kind"],
+            registry=r,
         )
         self.produce_seconds = Histogram(
             "newsingest_produce_seconds",
@@ -96,15 +104,19 @@ class Metrics:
             registry=r,
         )
         self.fetch_seconds = Histogram(
-            "newsingest_fetch_seconds", "Duration of one fetch, all hops.",
-            buckets=_LATENCY_BUCKETS, registry=r,
+            "newsingest_fetch_seconds",
+            "Duration of one fetch, all hops.",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
         )
         self.fetched_bytes = Counter(
             "newsingest_fetched_bytes_total", "Body bytes fetched.", registry=r
         )
         self.fetch_body_bytes = Histogram(
-            "newsingest_fetch_body_bytes", "Size of fetched bodies.",
-            buckets=_BYTES_BUCKETS, registry=r,
+            "newsingest_fetch_body_bytes",
+            "Size of fetched bodies.",
+            buckets=_BYTES_BUCKETS,
+            registry=r,
         )
         self.robots = Counter(
             "newsingest_robots_total", "robots.txt decisions.", ["outcome"], registry=r
@@ -121,8 +133,10 @@ class Metrics:
             "newsingest_pool_queue_depth", "Jobs waiting for or in the process pool.", registry=r
         )
         self.removed_segments = Counter(
-            "newsingest_removed_segments_total", "Segments cleaned out, by reason.",
-            ["reason"], registry=r,
+            "newsingest_removed_segments_total",
+            "Segments cleaned out, by reason.",
+            ["reason"],
+            registry=r,
         )
         self.tags = Counter(
             "newsingest_tags_total", "Classifier tags emitted, by kind.", ["kind"], registry=r
@@ -130,12 +144,16 @@ class Metrics:
 
         # discover
         self.discovered = Counter(
-            "newsingest_discovered_total", "URLs seen in sources, by outcome (new, seen, error).",
-            ["source", "outcome"], registry=r,
+            "newsingest_discovered_total",
+            "URLs seen in sources, by outcome (new, seen, error).",
+            ["source", "outcome"],
+            registry=r,
         )
         self.source_polls = Counter(
-            "newsingest_source_polls_total", "Source polls by outcome (ok, not_modified, error).",
-            ["source", "outcome"], registry=r,
+            "newsingest_source_polls_total",
+            "Source polls by outcome (ok, not_modified, error).",
+            ["source", "outcome"],
+            registry=r,
         )
 
         # incidents
