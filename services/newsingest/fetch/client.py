@@ -87,7 +87,7 @@ class GuardedClient:
         )
         self._transport = PinnedTransport(
             PinnedBackend(self._policy, connect),
-            max_connections=settings.max_in_flight,
+            max_per_origin=settings.max_per_host,
             ssl_context=ssl_context,
         )
         self._timeouts = {
