@@ -1,11 +1,13 @@
-"""Every setting as a Markdown table row: ``python -m newsingest.settings_table``.
+"""Every setting as a Markdown table row: ``python -m newsingest.settings_table [--write]``.
 
 The README's settings table is this output; a test keeps them in step.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -43,5 +45,18 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
+def write_readme(readme: Path) -> None:
+    """Replace the table between the README's settings markers with the current one."""
+    text = readme.read_text()
+    start = text.index(START) + len(START)
+    end = text.index(END)
+    readme.write_text(f"{text[:start]}\n{markdown()}\n{text[end:]}")
+
+
+START, END = "<!-- settings:start -->", "<!-- settings:end -->"
+
 if __name__ == "__main__":
-    print(markdown())
+    if sys.argv[1:] == ["--write"]:  # rewrite the table in ./README.md
+        write_readme(Path("README.md"))
+    else:
+        print(markdown())

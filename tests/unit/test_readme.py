@@ -11,4 +11,4 @@ def test_readme_settings_table_is_current() -> None:
     text = README.read_text()
     start = text.index("<!-- settings:start -->") + len("<!-- settings:start -->\n")
     end = text.index("<!-- settings:end -->")
-    assert text[start:end].strip() == markdown(), "run python -m newsingest.settings_table"
+    assert text[start:end].strip() == markdown(), "run python -m newsingest.settings_table --write"
