@@ -52,7 +52,7 @@ class KafkaSettings(_Group):
         None, description="Idempotent producer; default on for a real Kafka, off when embedded."
     )
     compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = Field(
-        "lz4", description="Producer compression."
+        "zstd", description="Producer compression."
     )
     linger_ms: int = Field(5, ge=0, description="Producer linger before sending a batch.")
     max_batch_bytes: int = Field(1_048_576, gt=0, description="Producer max batch size.")
