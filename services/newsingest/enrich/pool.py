@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import multiprocessing
+import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -24,6 +25,7 @@ log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
 _GRACE_S = 2.0
+_WARM_JOB_S = 0.05
 
 
 class WorkerPool:
@@ -40,9 +42,24 @@ class WorkerPool:
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         self._queued = 0
 
+    @property
+    def workers(self) -> int:
+        return self._workers
+
     async def start(self) -> None:
+        """Start every worker and wait for its initializer, so that no record pays for it."""
         if self._executor is None:
             self._executor = self._new_executor()
+            await self._warm(self._executor)
+
+    async def _warm(self, executor: concurrent.futures.ProcessPoolExecutor) -> None:
+        # The executor starts workers lazily, one per job that finds none idle: jobs that
+        # overlap make it start all of them now instead of on the first records.
+        jobs = [
+            asyncio.wrap_future(executor.submit(time.sleep, _WARM_JOB_S))
+            for _ in range(self._workers)
+        ]
+        await asyncio.gather(*jobs)
 
     def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
         # forkserver: workers never inherit the event loop's threads or sockets.

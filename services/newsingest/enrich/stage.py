@@ -5,31 +5,34 @@ from __future__ import annotations
 import time
 
 from newsingest.config import EnrichSettings
+from newsingest.enrich.batch import Batcher
 from newsingest.enrich.pool import WorkerPool
-from newsingest.enrich.work import enrich_page
 from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
 from newsingest.records import ArticleRecord, PageRecord
 
 
 class Enricher:
-    """Runs extraction, cleaning and tagging of each page in the process pool."""
+    """Runs extraction, cleaning and tagging of each page in the process pool,
+    small pages several to a pool job (see ``batch.py``)."""
 
     def __init__(self, pool: WorkerPool, settings: EnrichSettings, metrics: Metrics) -> None:
-        self._pool = pool
         self._settings = settings
         self._metrics = metrics
+        # One job queued behind each busy worker, so that no worker waits for the event loop;
+        # a queued job may wait for the one ahead of it, hence twice the deadline.
+        self._batcher = Batcher(
+            pool,
+            deadline_s=settings.timeout_s,
+            max_body_chars=settings.max_body_chars,
+            max_jobs=2 * pool.workers,
+            job_wait_s=2 * settings.timeout_s,
+        )
 
     async def __call__(self, page: PageRecord) -> ArticleRecord:
         started = time.perf_counter()
         try:
-            article = await self._pool.run(
-                self._settings.timeout_s,
-                enrich_page,
-                page,
-                self._settings.timeout_s,
-                self._settings.max_body_chars,
-            )
+            article = await self._batcher(page)
         except NewsingestError as exc:
             exc.url_id, exc.url = page.url_id, page.url
             raise

@@ -10,16 +10,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 from urllib.parse import urlsplit
 
 from newsingest.classify import load_classifier
+from newsingest.enrich import wire
 from newsingest.errors import ExtractError, NewsingestError
 from newsingest.extract import Document, extract_document
 from newsingest.records import ArticleRecord, PageRecord, stable_id, utc_now
 from newsingest.urls import canonicalize
+
+wire.register()  # on both sides of the pool: the parent and every worker import this module
 
 
 def warm_up() -> None:
@@ -50,6 +54,36 @@ def enrich_page(page: PageRecord, deadline_s: float, max_chars: int) -> ArticleR
     """Extract, clean and tag one page within ``deadline_s`` (raises ExtractError)."""
     with _time_limit(deadline_s):
         return build_article(page, max_chars)
+
+
+def enrich_batch(
+    pages: list[PageRecord], deadline_s: float, max_chars: int
+) -> list[ArticleRecord | NewsingestError | None]:
+    """Enrich pages in turn within one shared budget of ``deadline_s``.
+
+    Each page gets an outcome: its article, its error, or None when the budget
+    ran out before (or while) it ran and it should be tried again in another
+    job. The first page always has the whole deadline, so every batch makes
+    progress and a page that times out alone is a page that takes too long.
+    """
+    budget_ends = time.monotonic() + deadline_s
+    outcomes: list[ArticleRecord | NewsingestError | None] = []
+    for page in pages:
+        limit = min(deadline_s, budget_ends - time.monotonic()) if outcomes else deadline_s
+        if limit <= 0:
+            break
+        try:
+            with _time_limit(limit):
+                outcomes.append(build_article(page, max_chars))
+        except ExtractError as exc:
+            if exc.reason == "extract_timeout" and limit < deadline_s:
+                break  # the shared budget ran out, not this page's own deadline
+            outcomes.append(exc)
+        except NewsingestError as exc:
+            outcomes.append(exc)
+        except Exception as exc:  # a bug: dead-letter this page, go on with the others
+            outcomes.append(NewsingestError(repr(exc), reason="internal_error"))
+    return outcomes + [None] * (len(pages) - len(outcomes))
 
 
 def build_article(page: PageRecord, max_chars: int) -> ArticleRecord:

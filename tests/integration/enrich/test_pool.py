@@ -1,0 +1,74 @@
+"""The enrich stage's own path through real worker processes: batches, errors, deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from newsingest.config import EnrichSettings
+from newsingest.enrich import Enricher, WorkerPool, build_article, warm_up
+from newsingest.errors import ExtractError
+from newsingest.metrics import Metrics
+from newsingest.records import PageRecord, stable_id, utc_now
+
+SEEDS = sorted((Path(__file__).resolve().parents[3] / "samples" / "seeds").glob("*.txt"))
+
+
+def page(n: int, body: str) -> PageRecord:
+    url = f"https://example.com/{n}.txt"
+    return PageRecord(
+        url_id=stable_id(url),
+        url=url,
+        final_url=url,
+        status=200,
+        fetched_at=utc_now(),
+        content_type="text/plain",
+        charset="utf-8",
+        body=body,
+    )
+
+
+async def test_pages_in_flight_together_come_back_as_their_own_articles() -> None:
+    texts = [seed.read_text(encoding="utf-8") for seed in SEEDS]
+    pages = [page(n, texts[n % len(texts)]) for n in range(40)] + [page(40, " \n ")]
+    metrics = Metrics()
+    async with WorkerPool(2, metrics, initializer=warm_up) as pool:
+        enrich = Enricher(pool, EnrichSettings(workers=2), metrics)
+        outcomes = await asyncio.gather(*(enrich(p) for p in pages), return_exceptions=True)
+    for p, outcome in zip(pages[:40], outcomes[:40], strict=True):
+        assert not isinstance(outcome, BaseException), outcome
+        expected = build_article(p, 5_000_000)
+        assert (outcome.url, outcome.text, outcome.tags) == (
+            expected.url,
+            expected.text,
+            expected.tags,
+        )
+        assert outcome.removed == expected.removed
+    empty = outcomes[40]
+    assert isinstance(empty, ExtractError)
+    assert empty.reason == "extract_empty"
+    assert empty.url_id == pages[40].url_id
+
+
+async def test_each_page_past_the_deadline_ends_as_extract_timeout() -> None:
+    long_text = "\n\n".join(SEEDS[0].read_text(encoding="utf-8") for _ in range(40))
+    pages = [page(n, long_text) for n in range(5)]
+    metrics = Metrics()
+    async with WorkerPool(1, metrics, initializer=warm_up) as pool:
+        enrich = Enricher(pool, EnrichSettings(workers=1, timeout_s=0.005), metrics)
+        outcomes = await asyncio.wait_for(
+            asyncio.gather(*(enrich(p) for p in pages), return_exceptions=True), 30
+        )
+        # The pool still serves after the timeouts.
+        small = await Enricher(pool, EnrichSettings(workers=1), metrics)(page(9, "Rockets hit."))
+    assert [getattr(o, "reason", o) for o in outcomes] == ["extract_timeout"] * 5
+    assert small.text == "Rockets hit."
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+async def test_the_pool_starts_every_worker_before_the_first_page(workers: int) -> None:
+    async with WorkerPool(workers, Metrics(), initializer=warm_up) as pool:
+        processes = getattr(pool._executor, "_processes", {})
+        assert len(processes) == workers
