@@ -10,13 +10,14 @@ pool workers included); peak RSS is reported per process (``VmHWM``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import multiprocessing
 import os
 import signal
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -128,6 +129,8 @@ class CpuMeter:
         self._roots = list(roots)
         self._before: dict[int, float] = {}
         self.seconds = 0.0
+        self.roots_seconds = 0.0  # the stage processes alone, without their pool workers
+        self.by_pid: dict[int, float] = {}
         self.wall_s = 0.0
         self._started = 0.0
 
@@ -141,7 +144,9 @@ class CpuMeter:
     def stop(self) -> float:
         self.wall_s = time.perf_counter() - self._started
         after = self._snapshot()
-        self.seconds = sum(t - self._before.get(pid, 0.0) for pid, t in after.items())
+        self.by_pid = {pid: t - self._before.get(pid, 0.0) for pid, t in after.items()}
+        self.seconds = sum(self.by_pid.values())
+        self.roots_seconds = sum(self.by_pid.get(pid, 0.0) for pid in self._roots)
         return self.seconds
 
 
@@ -152,7 +157,15 @@ def _service_main(settings: Settings, stages: list[str], conn: Connection) -> No
     from newsingest.logs import configure_logging
 
     configure_logging("warning", "console")
-    asyncio.run(_service(settings, stages, conn))
+    profile_dir = os.environ.get("BENCH_PROFILE")  # a directory: profile the stage process
+    if not profile_dir:
+        asyncio.run(_service(settings, stages, conn))
+        return
+    import cProfile
+
+    with cProfile.Profile() as profiler:
+        asyncio.run(_service(settings, stages, conn))
+    profiler.dump_stats(Path(profile_dir) / f"{'-'.join(stages)}.prof")
 
 
 async def _service(settings: Settings, stages: list[str], conn: Connection) -> None:
@@ -185,7 +198,7 @@ class ServiceProcess:
         assert self._process.pid is not None
         return self._process.pid
 
-    async def start(self, within_s: float = 60.0) -> None:
+    async def start(self, within_s: float = 120.0) -> None:
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe(duplex=False)
         self._process = context.Process(
@@ -208,7 +221,10 @@ class ServiceProcess:
 
     async def stop(self, within_s: float = 40.0) -> None:
         process, self._process = self._process, None
-        if process is None or not process.is_alive():
+        if process is None:
+            return
+        if not process.is_alive():
+            process.join()
             return
         assert process.pid is not None
         os.kill(process.pid, signal.SIGTERM)
@@ -228,6 +244,19 @@ class ServiceProcess:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+@contextlib.asynccontextmanager
+async def running(*services: ServiceProcess) -> AsyncIterator[None]:
+    """Start the services together; stop every one of them on the way out, even on failure."""
+    try:
+        started = await asyncio.gather(*(s.start() for s in services), return_exceptions=True)
+        for outcome in started:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        yield
+    finally:
+        await asyncio.gather(*(s.stop() for s in services), return_exceptions=True)
 
 
 # --- a loopback origin ---------------------------------------------------------------

@@ -36,6 +36,7 @@ from bench.common import (
     benchmark_pages,
     follow,
     load_average,
+    running,
     url_of,
 )
 from newsingest.broker import Cluster, EmbeddedBroker
@@ -92,8 +93,7 @@ async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int)
             enrich = ServiceProcess(
                 settings.model_copy(update={"api": ApiSettings(enabled=False)}), ["enrich"]
             )
-            await asyncio.gather(fetch.start(), enrich.start())
-            try:
+            async with running(fetch, enrich):
                 meter = CpuMeter([fetch.pid])
                 enrich_meter = CpuMeter([enrich.pid])
                 urls = [origin.url(path) for path in paths]
@@ -116,8 +116,6 @@ async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int)
                 load = load_average()
                 cpu_fetch, cpu_enrich = meter.stop(), enrich_meter.stop()
                 fetch_rss, enrich_rss = fetch.peak_rss(), enrich.peak_rss()
-            finally:
-                await asyncio.gather(fetch.stop(), enrich.stop())
     articles = sum(1 for topic in seen.values() if topic == settings.topics.articles)
     cpu = cpu_fetch + cpu_enrich
     return E2eRun(

@@ -10,7 +10,8 @@ open incidents.
 
 Timed per report, in this one process, in the same run:
 
-* ``index``    ``IncidentLinker.link`` (features, index lookup, scoring, the new version);
+* ``index``    ``IncidentLinker.link`` (features, index lookup and pre-score, scoring
+  of the best ``max_candidates``, the new version);
 * ``scan``     the baseline: the same features and scoring against every open
   incident, no index;
 * ``features`` feature extraction alone (text sketch, names), the floor of both;
@@ -261,7 +262,9 @@ def main() -> None:
     index = IncidentIndex(config)
     for state in states:
         index.add(state)
-    candidates = [len(index.candidates(article_features(a, config))) for a in probes]
+    probe_features = [article_features(a, config) for a in probes]
+    hits = [len(index.hits(f)) for f in probe_features]
+    scored = [len(index.candidates(f)) for f in probe_features]
 
     def line(name: str, times: list[float]) -> str:
         p95 = statistics.quantiles(times, n=20)[18]
@@ -269,17 +272,20 @@ def main() -> None:
 
     print(f"open incidents {len(records):,} (restored in {restore_s:.2f} s)")
     print(
-        f"probe reports {probes_n}, median candidates from the index {statistics.median(candidates):.0f}"
+        f"probe reports {probes_n}, median incidents the index hits "
+        f"{statistics.median(hits):.0f}, of which scored {statistics.median(scored):.0f} "
+        f"(cap {config.max_candidates})"
     )
     print(line("features", feature_ms))
     print(line("index", index_ms))
     print(line("scan", scan_ms))
     print(line("classify", classify_ms))
     ratio = statistics.median(scan_ms) / statistics.median(index_ms)
+    p95 = statistics.quantiles(index_ms, n=20)[18]
     print(
         f"index is {ratio:.0f}x faster than the scan; goal < 2 ms per report: "
-        f"{'met' if statistics.median(index_ms) < 2.0 else 'NOT met'} "
-        f"(median {statistics.median(index_ms):.2f} ms)"
+        f"{'met' if p95 < 2.0 else 'NOT met'} at p95 "
+        f"(median {statistics.median(index_ms):.2f} ms, p95 {p95:.2f} ms)"
     )
 
 

@@ -31,6 +31,7 @@ from bench.common import (
     follow,
     load_average,
     percentile,
+    running,
     seed_texts,
     url_of,
 )
@@ -62,8 +63,7 @@ async def run(rate: float, seconds: float, workers: int) -> dict[str, Any]:
             enrich = ServiceProcess(
                 settings.model_copy(update={"api": ApiSettings(enabled=False)}), ["enrich"]
             )
-            await asyncio.gather(fetch.start(), enrich.start())
-            try:
+            async with running(fetch, enrich):
 
                 def record(topic: str, value: bytes) -> None:
                     arrived.setdefault(url_of(value), time.perf_counter())
@@ -94,11 +94,7 @@ async def run(rate: float, seconds: float, workers: int) -> dict[str, Any]:
                 with contextlib.suppress(TimeoutError):
                     await reader
                 load = load_average()
-            finally:
-                await asyncio.gather(fetch.stop(), enrich.stop())
     latencies = [arrived[url] - sent[url] for url in sent if url in arrived]
-    if __import__("os").environ.get("LAT_TRACE"):
-        print([round(x, 2) for x in latencies])
     return {
         "rate": rate,
         "achieved_rate": achieved,
