@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import fields
 from pathlib import Path
 from typing import TextIO
 
@@ -118,7 +118,7 @@ async def fetch_urls(settings: Settings, urls: list[str], out: TextIO, *, with_b
             nonlocal failures
             try:
                 page = await fetcher(url_record(url, "cli"))
-                return encode(page if with_body else replace(page, body=""))
+                return encode(page if with_body else _without_body(page))
             except NewsingestError as exc:
                 failures += 1
                 return encode(_dlq(url, exc))
@@ -127,6 +127,11 @@ async def fetch_urls(settings: Settings, urls: list[str], out: TextIO, *, with_b
             out.write(line.decode() + "\n")
     out.flush()
     return 1 if failures else 0
+
+
+def _without_body(page: PageRecord) -> dict[str, object]:
+    """The page record with its ``body`` key left out (not emptied: an empty body is real)."""
+    return {f.name: getattr(page, f.name) for f in fields(page) if f.name != "body"}
 
 
 def _dlq(url: str, error: NewsingestError) -> DlqRecord:

@@ -92,7 +92,8 @@ async def test_fetch_prints_the_page_or_the_reason() -> None:
         assert code == 0
         (page,) = _lines(out)
         assert page["status"] == 200
-        assert page["body"] == ""  # omitted without --body
+        assert "body" not in page  # omitted without --body, not printed empty
+        assert page["schema"] == "newsingest.page/1"
         code, out = await _newsingest("fetch", "--body", origin.url(path), **allow)
         assert _lines(out)[0]["body"] == pages[path].body.decode()
         code, out = await _newsingest("fetch", origin.url("/nope"), **allow)
