@@ -57,12 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("what", choices=["classifier", "incidents"])
     evaluate.add_argument("rest", nargs=argparse.REMAINDER)
 
-    incidents = sub.add_parser("incidents", help="link a JSONL file of enriched records")
-    incidents.add_argument("rest", nargs=argparse.REMAINDER)
+    # Listed here for the overview only: main() hands its arguments to its own parser.
+    sub.add_parser("incidents", help="link a JSONL file of enriched records", add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["incidents"]:
+        # Not through a REMAINDER argument: argparse keeps a leading option such as
+        # --help for the parent parser, which would print its own help instead.
+        settings = Settings()
+        configure_logging(settings.log_level, settings.log_format)
+        return _delegate("newsingest.incidents.offline", argv[1:])
     args = _parser().parse_args(argv)
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -70,8 +77,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _delegate(
             f"newsingest.{args.what.replace('classifier', 'classify')}.evaluate", args.rest
         )
-    if args.command == "incidents":
-        return _delegate("newsingest.incidents.offline", args.rest)
     commands = {
         "run": _run,
         "broker": _broker,

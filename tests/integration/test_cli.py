@@ -143,3 +143,11 @@ async def test_broker_command_serves_and_stops_on_sigterm() -> None:
     assert await asyncio.wait_for(process.wait(), 20) == 0
     with pytest.raises(ConnectionRefusedError):
         await asyncio.open_connection("127.0.0.1", port)
+
+
+async def test_incidents_help_is_the_commands_own() -> None:
+    code, out = await _newsingest("incidents", "--help")
+    assert code == 0
+    assert out.startswith(b"usage: newsingest incidents")
+    assert b"--all-versions" in out
+    assert b"--by-time" in out
