@@ -4,9 +4,12 @@ submit them, and print one line per enriched article as it arrives."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import orjson
 from aiohttp import web
@@ -19,6 +22,10 @@ from newsingest.urls import url_record
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
 _CONTENT_TYPES = {".txt": "text/plain; charset=utf-8", ".html": "text/html; charset=utf-8"}
+_TITLE_WIDTH = 80
+# A sentence ends at . ! or ? after a small letter or a digit (maybe closed by a quote
+# or a bracket), before a space or the end: "U.S. forces" and "3.5 km" stay whole.
+_FIRST_SENTENCE = re.compile(r".*?[a-z0-9][.!?][\"'”’)]?(?=\s|$)")
 
 
 def sample_files(directory: Path = SAMPLES_DIR) -> list[Path]:
@@ -104,5 +111,30 @@ def describe(article: dict[str, object]) -> str:
     militias = ",".join(m["id"] for m in tags.get("militias") or []) or "-"
     removed = article.get("removed") or []
     assert isinstance(removed, list)
-    title = str(article.get("title") or article.get("url"))[:80]
+    title = display_title(article)
     return f"{title} | {strike} | militias: {militias} | removed: {len(removed)} lines"
+
+
+def display_title(article: Mapping[str, object], width: int = _TITLE_WIDTH) -> str:
+    """The headline; for an article without one (plain text has none), its first sentence.
+
+    A plain-text page is body only, so the lead sentence is what names the story
+    (the URL of a seed is a hash). The URL's file name stands in for an empty text.
+    """
+    title = str(article.get("title") or "").strip()
+    if not title:
+        text = str(article.get("text") or "").strip()
+        lead = text.split("\n", 1)[0]
+        sentence = _FIRST_SENTENCE.match(lead)
+        title = sentence.group() if sentence else lead
+    if not title:
+        url = str(article.get("url") or "")
+        title = PurePosixPath(urlsplit(url).path).name or url
+    return _clip(" ".join(title.split()), width)
+
+
+def _clip(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(",;:") + "…"
