@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
+TopicKey = Literal["urls", "pages", "articles", "strikes", "dlq", "seen", "incidents"]
 
 
 def _split_commas(value: Any) -> Any:
@@ -76,6 +77,9 @@ class KafkaSettings(_Group):
     )
 
 
+_PER_TOPIC = "Partitions of the {}; unset: NEWSINGEST_TOPICS_PARTITIONS."
+
+
 class TopicSettings(_Group):
     urls: str = Field("news.urls", description="URLs to fetch (key: host).")
     pages: str = Field("news.pages", description="Fetched pages (key: url_id).")
@@ -84,9 +88,35 @@ class TopicSettings(_Group):
     dlq: str = Field("news.dlq", description="Dead letters of every stage, with reason codes.")
     seen: str = Field("news.urls.seen", description="Compacted memory of submitted url_ids.")
     incidents: str = Field("news.incidents", description="Incidents (compacted, key: incident_id).")
-    partitions: int = Field(6, ge=1, description="Partitions of each topic created at start-up.")
+    partitions: int = Field(
+        6, ge=1, description="Partitions of each topic created at start-up, unless set per topic."
+    )
+    partitions_urls: int | None = Field(
+        None, ge=1, description=_PER_TOPIC.format("URLs topic (caps useful fetch replicas)")
+    )
+    partitions_pages: int | None = Field(
+        None, ge=1, description=_PER_TOPIC.format("pages topic (caps useful enrich replicas)")
+    )
+    partitions_articles: int | None = Field(
+        None, ge=1, description=_PER_TOPIC.format("articles topic")
+    )
+    partitions_strikes: int | None = Field(
+        None, ge=1, description=_PER_TOPIC.format("strikes topic")
+    )
+    partitions_dlq: int | None = Field(
+        None, ge=1, description=_PER_TOPIC.format("dead-letter topic")
+    )
+    partitions_seen: int | None = Field(None, ge=1, description=_PER_TOPIC.format("seen-URL topic"))
+    partitions_incidents: int | None = Field(
+        None, ge=1, description=_PER_TOPIC.format("incidents topic")
+    )
     replication_factor: int = Field(1, ge=1, description="Replication of topics created.")
     create: bool = Field(True, description="Create missing topics at start-up.")
+
+    def partitions_of(self, topic: TopicKey) -> int:
+        """Partitions to create ``topic`` with (``"urls"``, ``"pages"``...): its own or the shared."""
+        own: int | None = getattr(self, f"partitions_{topic}")
+        return self.partitions if own is None else own
 
 
 class RunnerSettings(_Group):

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from newsingest.broker import topic_specs
 from newsingest.config import Settings
 from newsingest.discover.sources import load_sources
 from tests.deploy.manifests import (
@@ -248,9 +249,18 @@ def _topics(manifests: list[Manifest]) -> dict[str, Manifest]:
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_topics_match_the_settings(rendered: dict[str, list[Manifest]], overlay: str) -> None:
+def test_topics_match_the_settings(
+    rendered: dict[str, list[Manifest]], overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     topics = _topics(rendered[overlay])
-    wanted = DEFAULTS.topics
+    wanted = load_settings(monkeypatch, settings_data(rendered[overlay])).topics
+    # What the service would create with NEWSINGEST_TOPICS_CREATE=true is what Strimzi creates.
+    for created in topic_specs(wanted):
+        spec = topics[created.name]["spec"]
+        assert spec["partitions"] == created.partitions, created.name
+        assert spec["replicas"] == created.replication_factor, created.name
+        policy = created.configs.get("cleanup.policy", "delete")
+        assert spec["config"]["cleanup.policy"] == policy, created.name
     names = {wanted.urls, wanted.pages, wanted.articles, wanted.strikes, wanted.dlq}
     assert topics.keys() == names | {wanted.seen, wanted.incidents}
     compacted = {n for n, t in topics.items() if t["spec"]["config"]["cleanup.policy"] == "compact"}

@@ -10,11 +10,12 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from newsingest.broker.clients import connection_options
-from newsingest.config import KafkaSettings, TopicSettings
+from newsingest.config import KafkaSettings, TopicKey, TopicSettings
 
 log = structlog.get_logger(__name__)
 
 _COMPACTED = {"cleanup.policy": "compact"}
+_MEMORIES = {"seen", "incidents"}  # topics read back as tables: compacted
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +28,24 @@ class TopicSpec:
 
 def topic_specs(topics: TopicSettings) -> list[TopicSpec]:
     """Every topic the service uses; the memories (seen URLs, incidents) are compacted."""
-    plain = [topics.urls, topics.pages, topics.articles, topics.strikes, topics.dlq]
-    specs = [TopicSpec(name, topics.partitions, topics.replication_factor) for name in plain]
-    specs += [
-        TopicSpec(name, topics.partitions, topics.replication_factor, dict(_COMPACTED))
-        for name in (topics.seen, topics.incidents)
+    keys: tuple[TopicKey, ...] = (
+        "urls",
+        "pages",
+        "articles",
+        "strikes",
+        "dlq",
+        "seen",
+        "incidents",
+    )
+    return [
+        TopicSpec(
+            getattr(topics, key),
+            topics.partitions_of(key),
+            topics.replication_factor,
+            dict(_COMPACTED) if key in _MEMORIES else {},
+        )
+        for key in keys
     ]
-    return specs
 
 
 async def ensure_topics(
