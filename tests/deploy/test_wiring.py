@@ -19,6 +19,7 @@ import yaml
 from newsingest.broker import topic_specs
 from newsingest.config import Settings
 from newsingest.discover.sources import load_sources
+from newsingest.fetch.guard import is_public
 from tests.deploy.manifests import (
     DEPLOY,
     OVERLAYS,
@@ -338,28 +339,87 @@ def _allowed(rules: list[dict[str, Any]], address: str, port: int) -> bool:
     return False
 
 
+PUBLIC_V4 = "93.184.216.34"
+PRIVATE_V4 = (
+    "169.254.169.254",  # cloud metadata
+    "10.0.0.1",
+    "172.16.5.4",
+    "192.168.1.1",
+    "100.64.0.10",  # carrier-grade NAT
+    "127.0.0.1",
+    "0.0.0.1",
+    "192.0.0.170",
+    "198.18.0.1",
+    "224.0.0.251",
+    "255.255.255.255",
+)
+PRIVATE_V6 = (
+    "::",
+    "::1",
+    "fd00:ec2::254",  # AWS metadata over IPv6
+    "fe80::1",
+    "fec0::1",
+    "ff02::1",
+    "100::1",
+    "2001:2::1",
+    "2001:db8::1",
+    "3fff::1",
+)
+
+
+def carriers_of(v4: str) -> list[str]:
+    """The IPv6 addresses that carry ``v4``: mapped, compatible, NAT64 (well-known and
+    local-use prefix), 6to4 and Teredo."""
+    n = int(ipaddress.IPv4Address(v4))
+    forms = [
+        0xFFFF << 32 | n,
+        n,
+        int(ipaddress.IPv6Address("64:ff9b::")) | n,
+        int(ipaddress.IPv6Address("64:ff9b:1::")) | n,
+        0x2002 << 112 | n << 80 | 1,
+        0x2001 << 112 | (n ^ 0xFFFFFFFF),  # Teredo keeps the client address inverted
+    ]
+    return [str(ipaddress.IPv6Address(form)) for form in forms]
+
+
+def test_carriers_carry_the_address() -> None:
+    embedded = set()
+    for form in carriers_of("10.1.2.3"):
+        address = ipaddress.IPv6Address(form)
+        inner = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        embedded.add(str(inner or ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+    assert embedded == {"10.1.2.3"}
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_network_policy_lets_fetch_reach_the_web_and_nothing_private(
     rendered: dict[str, list[Manifest]], overlay: str
 ) -> None:
     manifests = rendered[overlay]
     fetch = _egress_rules(manifests, "fetch")
-    for public in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"):
-        assert _allowed(fetch, public, 443)
-        assert _allowed(fetch, public, 80)
-        assert not _allowed(fetch, public, 22)
-    for private in (
-        "169.254.169.254",  # cloud metadata
-        "10.0.0.1",
-        "172.16.5.4",
-        "192.168.1.1",
-        "100.64.0.10",
-        "127.0.0.1",
-        "fd00:ec2::254",  # AWS metadata over IPv6
-        "fe80::1",
-    ):
-        assert not _allowed(fetch, private, 443), private
-    assert not _allowed(_egress_rules(manifests, "enrich"), "93.184.216.34", 443)
+    nat64_of_public = str(
+        ipaddress.IPv6Address(int(ipaddress.IPv6Address("64:ff9b::")) | 0x5DB8D822)
+    )
+    for public in (PUBLIC_V4, "2606:2800:220:1:248:1893:25c8:1946", nat64_of_public):
+        assert _allowed(fetch, public, 443), public
+        assert _allowed(fetch, public, 80), public
+        assert not _allowed(fetch, public, 22), public
+    private = [*PRIVATE_V4, *PRIVATE_V6, *(c for v4 in PRIVATE_V4 for c in carriers_of(v4))]
+    for address in private:
+        assert not _allowed(fetch, address, 443), address
+    assert not _allowed(_egress_rules(manifests, "enrich"), PUBLIC_V4, 443)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_network_policy_lets_through_nothing_the_fetch_guard_refuses(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    fetch = _egress_rules(rendered[overlay], "fetch")
+    samples = [*PRIVATE_V4, *PRIVATE_V6, PUBLIC_V4]
+    samples += [c for v4 in [*PRIVATE_V4, PUBLIC_V4] for c in carriers_of(v4)]
+    for address in samples:
+        if _allowed(fetch, address, 443):
+            assert is_public(ipaddress.ip_address(address)), address
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
