@@ -376,6 +376,49 @@ ROWS: list[tuple[str, list[tuple[str, str, list[tuple[str, str]], str]]]] = [
         ],
     ),
     (
+        "Incidents",
+        [
+            (
+                "Open incidents",
+                "short",
+                [(f"sum by (instance) (newsingest_incidents_open{{{NS}}})", "{{instance}}")],
+                "Incidents in the linker's memory, restored from news.incidents at start-up. "
+                "One line: the stage runs as one replica. It follows the strikes of the "
+                "closing window (NEWSINGEST_INCIDENTS_CLOSE_AFTER_DAYS); memory grows with it.",
+            ),
+            (
+                "Incident links / s",
+                "ops",
+                [
+                    (
+                        f"sum by (outcome) (rate(newsingest_incident_links_total{{{NS}}}[{RATE}]))",
+                        "{{outcome}}",
+                    )
+                ],
+                "Strike reports that joined an incident (linked), opened one (opened) or "
+                "were seen before (duplicate, a redelivery), and incidents merged into another.",
+            ),
+            (
+                "Reports opening a new incident",
+                "percentunit",
+                [
+                    (
+                        "sum(rate(newsingest_incident_links_total{"
+                        + NS
+                        + f', outcome="opened"}}[{RATE}])) / sum(rate('
+                        + "newsingest_incident_links_total{"
+                        + NS
+                        + f', outcome=~"linked|opened"}}[{RATE}]))',
+                        "opened / (linked + opened)",
+                    )
+                ],
+                "Share of new strike reports that found no incident to join. Outlets report "
+                "each strike several times, so a jump towards 100% after a release means "
+                "linking no longer recognises the same strike (check the classifier's tags).",
+            ),
+        ],
+    ),
+    (
         "Discover and API",
         [
             (
@@ -484,7 +527,7 @@ def dashboard() -> dict[str, Any]:
     return {
         "uid": "newsingest",
         "title": "newsingest",
-        "description": "The newsingest pipeline: throughput, Kafka, fetch, enrich, discover.",
+        "description": "The newsingest pipeline: throughput, Kafka, fetch, enrich, incidents, discover.",
         "tags": ["newsingest", "kafka"],
         "timezone": "utc",
         "editable": True,

@@ -43,18 +43,22 @@ def _alerts() -> list[dict[str, Any]]:
     return [rule for group in groups for rule in group["rules"] if "alert" in rule]
 
 
-def exported_metric_names() -> set[str]:
-    """Every series name the service's Metrics can expose."""
-    names = set()
+def exported_metric_families() -> dict[str, set[str]]:
+    """Every metric of the service's Metrics, with the series names it can expose."""
+    families = {}
     for family in Metrics(CollectorRegistry()).registry.collect():
-        base = family.name
         suffixes = {
             "counter": ("_total", "_created"),
             "histogram": ("_bucket", "_sum", "_count", "_created"),
             "info": ("_info",),
         }.get(family.type, ("",))
-        names |= {base + suffix for suffix in suffixes}
-    return names
+        families[family.name] = {family.name + suffix for suffix in suffixes}
+    return families
+
+
+def exported_metric_names() -> set[str]:
+    """Every series name the service's Metrics can expose."""
+    return set().union(*exported_metric_families().values())
 
 
 def metric_names(expr: str) -> set[str]:
@@ -450,6 +454,12 @@ def test_dashboard_uses_only_known_metrics_and_covers_the_alerts() -> None:
     for alert in _alerts():
         missing = metric_names(alert["expr"]) - used
         assert not missing, f"{alert['alert']}: no panel shows {missing}"
+
+
+def test_dashboard_shows_every_metric_of_the_service() -> None:
+    used = set().union(*(metric_names(expr) for expr in _dashboard_exprs()))
+    unseen = {name for name, series in exported_metric_families().items() if not series & used}
+    assert not unseen, f"no panel shows {sorted(unseen)}"
 
 
 def test_dashboard_layout_and_data_source() -> None:
