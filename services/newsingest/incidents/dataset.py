@@ -19,12 +19,21 @@ MAX_CHARS = 1_000_000
 
 @dataclass(frozen=True, slots=True)
 class LabelledReport:
+    """One report and the real event it tells of.
+
+    ``background`` marks a report about a strike that is not itself a strike
+    report (a funeral, a vow of revenge, a blame story: the classifier's
+    definition excludes them), so the stage, which reads ``news.strikes``, is
+    not meant to see it.
+    """
+
     id: str
     event: str
     url: str
     title: str
     published_at: str
     text: str
+    background: bool = False
 
 
 def load_reports(path: Path) -> list[LabelledReport]:
@@ -37,8 +46,12 @@ def load_reports(path: Path) -> list[LabelledReport]:
             raise InvalidRecordError(f"{file}: expected a list of reports")
         for item in items:
             try:
-                reports.append(LabelledReport(**{k: str(item[k]) for k in _FIELDS}))
-            except (KeyError, TypeError) as exc:
+                background = item.get("background", False)
+                if not isinstance(background, bool):
+                    raise TypeError(f"background must be true or false, not {background!r}")
+                fields = {k: str(item[k]) for k in _FIELDS}
+                reports.append(LabelledReport(**fields, background=background))
+            except (KeyError, TypeError, AttributeError) as exc:
                 raise InvalidRecordError(f"{file}: report {item!r:.60}: {exc}") from None
     if len({r.id for r in reports}) != len(reports):
         raise InvalidRecordError(f"{path}: report ids are not unique")
