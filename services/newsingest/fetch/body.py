@@ -7,6 +7,7 @@ soon as the cap is passed). Stacked or unknown encodings are refused.
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import AsyncIterator
 
@@ -75,19 +76,21 @@ async def read_capped(response: httpx.Response, max_bytes: int, *, truncate: boo
             f"Content-Length {declared} over the {max_bytes} byte cap", reason="too_large"
         )
     inflater = _Inflater(coding) if coding else None
-    body = bytearray()
-    raw_seen = 0
+    # BytesIO hands its buffer over in getvalue() without a copy (a bytearray would need
+    # bytes(body)): with hundreds of pages arriving at once, that copy was a page each.
+    body = io.BytesIO()
+    size = raw_seen = 0
     chunks: AsyncIterator[bytes] = response.aiter_raw(_CHUNK)
     async for chunk in chunks:
         raw_seen += len(chunk)
-        room = max_bytes - len(body)
+        room = max_bytes - size
         piece = inflater.feed(chunk, room) if inflater else chunk
         if len(piece) > room or raw_seen > max_bytes:
             if truncate:
-                body += piece[: max(room, 0)]
+                size += body.write(piece[: max(room, 0)])
                 break
             raise FetchError(f"body over the {max_bytes} byte cap", reason="too_large")
-        body += piece
-    if inflater is not None and raw_seen and not body:
+        size += body.write(piece)
+    if inflater is not None and raw_seen and not size:
         raise FetchError(f"{coding} body decodes to nothing", reason="decode_error")
-    return bytes(body)
+    return body.getvalue()
