@@ -175,11 +175,34 @@ async def _service(settings: Settings, stages: list[str], conn: Connection) -> N
     install_signal_handlers(stop)
     app = App(settings, stages)
     running = asyncio.create_task(app.run(stop))
+    trace_to = os.environ.get("BENCH_TRACEMALLOC")  # a file: where the peak's memory is held
+    if trace_to:
+        watcher = asyncio.create_task(_trace_peak(Path(trace_to)))
+        running.add_done_callback(lambda _: watcher.cancel())
     await app.started.wait()
     for joined in app.health.stages.values():
         await joined.wait()
     conn.send(app.api.port if app.api is not None else 0)
     await running
+
+
+async def _trace_peak(out: Path, every_s: float = 0.05, top: int = 12) -> None:
+    """Keep, in ``out``, the allocation sites holding the most memory at the traced peak."""
+    import tracemalloc
+
+    tracemalloc.start(8)
+    highest = 0
+    while True:
+        await asyncio.sleep(every_s)
+        current, _ = tracemalloc.get_traced_memory()
+        if current <= highest:
+            continue
+        highest = current
+        lines = [f"traced peak {highest / 1e6:.1f} MB"]
+        for stat in tracemalloc.take_snapshot().statistics("traceback")[:top]:
+            lines.append(f"{stat.size / 1e6:.1f} MB in {stat.count} blocks")
+            lines += stat.traceback.format()[-6:]
+        await asyncio.to_thread(out.write_text, "\n".join(lines) + "\n")
 
 
 class ServiceProcess:
