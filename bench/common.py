@@ -287,28 +287,32 @@ async def running(*services: ServiceProcess) -> AsyncIterator[None]:
 
 @dataclass
 class Origin:
-    """Serves ``pages`` (path -> (body, content type)) on 127.0.0.1 after ``delay_s``."""
+    """Serves ``pages`` (path -> (body, content type)) after ``delay_s``, on ``hosts``
+    loopback addresses (127.0.0.1, 127.0.0.2, ...: distinct hosts to the fetch stage,
+    with politeness and connection pools of their own) sharing one port."""
 
     pages: Mapping[str, tuple[bytes, str]]
     delay_s: float = 0.0
+    hosts: int = 1
     port: int = 0
     _runner: web.AppRunner | None = field(default=None, repr=False)
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str, host: int = 0) -> str:
+        return f"http://127.0.0.{1 + host % self.hosts}:{self.port}{path}"
 
     @property
     def allow(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return f"127.0.0.1:{self.port}" if self.hosts == 1 else "127.0.0.0/24"
 
     async def __aenter__(self) -> Origin:
         app = web.Application()
         app.router.add_get("/{path:.*}", self._serve)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=2048)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        for host in range(self.hosts):
+            site = web.TCPSite(self._runner, f"127.0.0.{1 + host}", self.port, backlog=2048)
+            await site.start()
+            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -1,7 +1,8 @@
 """End-to-end benchmark: HTML pages through fetch and enrich, per core, against bare trafilatura.
 
 N pages of the article-extraction benchmark (gunzipped, each served under a few
-URLs so N can exceed 181) come from a loopback origin answering at once. The
+URLs so N can exceed 181) come from a loopback origin answering at once, spread
+over 40 host addresses (127.0.0.1-40) as a feed of many sites would be. The
 fetch stage (with the HTTP API) and the enrich stage run in two processes of
 their own, on the embedded broker started here. All N URLs are submitted at
 once with ``POST /v1/urls``; the run ends when each has an article on
@@ -43,6 +44,7 @@ from newsingest.broker import Cluster, EmbeddedBroker
 from newsingest.config import ApiSettings, EnrichSettings, FetchSettings, RunnerSettings
 
 GOAL_RATIO = 1.2
+HOSTS = 40  # news comes from many sites: URLs spread over 40 loopback hosts
 GOAL_RSS_MB = 300.0
 HTML = "text/html; charset=utf-8"
 
@@ -80,10 +82,10 @@ def _paths(count: int, distinct: int) -> list[str]:
 async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int) -> E2eRun:
     paths = _paths(count, len(pages))
     served = {path: (pages[i % len(pages)], HTML) for i, path in enumerate(paths)}
-    async with Origin(served) as origin:
+    async with Origin(served, hosts=HOSTS) as origin:
         settings = bench_settings(
             bootstrap,
-            fetch=FetchSettings(allow=[origin.allow], host_delay_s=0, max_per_host=64, retries=0),
+            fetch=FetchSettings(allow=[origin.allow], host_delay_s=0, max_per_host=4, retries=0),
             enrich=EnrichSettings(workers=workers),
             api=ApiSettings(port=0),
             runner=RunnerSettings(commit_interval_s=0.5),
@@ -96,7 +98,7 @@ async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int)
             async with running(fetch, enrich):
                 meter = CpuMeter([fetch.pid])
                 enrich_meter = CpuMeter([enrich.pid])
-                urls = [origin.url(path) for path in paths]
+                urls = [origin.url(path, host=i) for i, path in enumerate(paths)]
                 seen: dict[str, str] = {}
 
                 def record(topic: str, value: bytes) -> None:
