@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 from newsingest.config import EnrichSettings
 from newsingest.enrich.batch import Batcher
@@ -41,15 +42,15 @@ class Enricher:
         return article
 
     def _count(self, article: ArticleRecord) -> None:
-        for removal in article.removed:
-            self._metrics.removed_segments.labels(removal.reason).inc()
+        removed = Counter(removal.reason for removal in article.removed)
+        for reason, count in removed.items():
+            self._metrics.removed_segments.labels(reason).inc(count)
         tags = article.tags
-        if tags.strike.is_strike:
-            self._metrics.tags.labels("strike").inc()
         for kind, found in (
-            ("militia", tags.militias),
-            ("location", tags.locations),
-            ("weapon", tags.weapons),
+            ("strike", 1 if tags.strike.is_strike else 0),
+            ("militia", len(tags.militias)),
+            ("location", len(tags.locations)),
+            ("weapon", len(tags.weapons)),
         ):
             if found:
-                self._metrics.tags.labels(kind).inc(len(found))
+                self._metrics.tags.labels(kind).inc(found)
