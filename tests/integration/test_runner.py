@@ -12,17 +12,22 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from newsingest.broker import Cluster
 from newsingest.broker.publisher import Outgoing, Publisher
-from newsingest.config import RunnerSettings, Settings
+from newsingest.config import EnrichSettings, RunnerSettings, Settings
+from newsingest.enrich import Enricher, WorkerPool, warm_up
 from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
+from newsingest.pipeline import enrich_handler
+from newsingest.records import PageRecord, encode, stable_id, utc_now
 from newsingest.runner import Message
 from tests.conftest import SettingsFactory
+from tests.integration.origin import SEEDS
 from tests.integration.stage import make_runner, run_while
 from tests.integration.topics import read_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
 T = TypeVar("T")
+LONG_TEXT = "\n\n".join([SEEDS[0].read_text(encoding="utf-8")] * 40)  # far over 5 ms to enrich
 
 
 async def _produce(cluster: Cluster, topic: str, values: Sequence[bytes]) -> None:
@@ -128,3 +133,38 @@ async def test_in_flight_is_bounded_and_the_partition_paused_meanwhile(
     assert peak == 3
     assert paused == 1
     assert sorted(int(m.value or b"") for m in outputs) == list(range(30))
+
+
+async def test_an_enrich_record_past_its_deadline_is_retried_then_dead_lettered(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings(runner=RunnerSettings(max_attempts=3))
+    url = "https://example.com/long.txt"
+    page = PageRecord(
+        url_id=stable_id(url),
+        url=url,
+        final_url=url,
+        status=200,
+        fetched_at=utc_now(),
+        content_type="text/plain",
+        charset="utf-8",
+        body=LONG_TEXT,
+    )
+    metrics = Metrics()
+    async with (
+        Cluster(settings) as cluster,
+        Publisher(cluster.producer("p"), Metrics()) as publisher,
+        WorkerPool(1, metrics, initializer=warm_up) as pool,
+    ):
+        enricher = Enricher(pool, EnrichSettings(workers=1, timeout_s=0.005), metrics)
+        await publisher.publish([Outgoing(settings.topics.urls, encode(page), key=b"k")])
+        handler = enrich_handler(enricher, settings.topics)
+        runner = make_runner(cluster, settings, handler, publisher, "s8", metrics)
+        (dead,) = await run_while(runner, read_topic(cluster, settings.topics.dlq, 1), 60)
+    record = orjson.loads(dead.value or b"")
+    assert (record["reason"], record["attempts"], record["url_id"]) == (
+        "extract_timeout",
+        3,
+        page.url_id,
+    )
+    assert metrics.registry.get_sample_value("newsingest_retries_total", {"stage": "s8"}) == 2
