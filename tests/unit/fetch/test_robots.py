@@ -5,7 +5,8 @@ import asyncio
 import pytest
 
 from newsingest.errors import FetchError
-from newsingest.fetch.robots import MAX_BYTES, RobotsCache
+from newsingest.fetch import robots as robots_module
+from newsingest.fetch.robots import MAX_BYTES, MAX_CRAWL_DELAY_S, RobotsCache
 from newsingest.metrics import Metrics
 
 AGENT = "newsingest/0.1 (+https://example.org/bot)"
@@ -53,6 +54,18 @@ async def test_crawl_delay_is_returned() -> None:
     assert await robots.check("http://slow.test/a") == 7.0
 
 
+async def test_crawl_delay_is_capped() -> None:
+    answers: dict[str, tuple[int, bytes] | FetchError] = {
+        "http://glacial.test/robots.txt": (200, b"User-agent: *\nCrawl-delay: 3600\n")
+    }
+    robots, _ = cache(answers)
+    assert await robots.check("http://glacial.test/a") == MAX_CRAWL_DELAY_S
+    strict = RobotsCache(
+        FakeRobots(answers), user_agent=AGENT, ttl_s=60, metrics=Metrics(), max_crawl_delay_s=2
+    )
+    assert await strict.check("http://glacial.test/a") == 2.0
+
+
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
@@ -66,6 +79,8 @@ async def test_crawl_delay_is_returned() -> None:
         ((429, b""), ("robots_disallowed", True)),
         (FetchError("slow", reason="timeout", retriable=True), ("robots_disallowed", True)),
         (FetchError("down", reason="connect_error", retriable=True), ("robots_disallowed", True)),
+        # a network failure not worth retrying is still "unreachable": disallow
+        (FetchError("bad certificate", reason="tls_error"), ("robots_disallowed", False)),
     ],
 )
 async def test_rfc9309_unavailable_and_unreachable(
@@ -87,3 +102,23 @@ async def test_only_the_first_500_kib_are_parsed() -> None:
     robots, _ = cache({"http://big.test/robots.txt": (200, rules)})
     assert await reason_of(robots, "http://big.test/early") == ("robots_disallowed", False)
     assert await reason_of(robots, "http://big.test/late") is None
+
+
+async def test_unreachable_says_when_it_is_asked_again_and_then_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(robots_module, "UNREACHABLE_TTL_S", 0.3)
+    robots, fake = cache({"http://flaky.test/robots.txt": (503, b"")})
+    with pytest.raises(FetchError) as caught:
+        await robots.check("http://flaky.test/a")
+    assert caught.value.retriable
+    assert caught.value.retry_after_s is not None
+    assert 0.2 < caught.value.retry_after_s <= 0.5
+    assert "HTTP 503" in str(caught.value)
+
+    fake.answers["http://flaky.test/robots.txt"] = (200, b"User-agent: *\nAllow: /\n")
+    with pytest.raises(FetchError):  # before the hint: the refusal is cached
+        await robots.check("http://flaky.test/a")
+    await asyncio.sleep(caught.value.retry_after_s)
+    assert await reason_of(robots, "http://flaky.test/a") is None  # a retry then gets in
+    assert len(fake.asked) == 2
