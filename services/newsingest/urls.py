@@ -2,7 +2,9 @@
 
 courlan does the normalising (lower-case host, default port dropped, tracking
 parameters such as utm_*, fbclid, gclid removed, query sorted); we also drop
-the fragment, which never changes the page served.
+the fragment, which never changes the page served, and any credentials
+(``user:password@``): they never identify an article, the fetch stage sends
+none, and dropped at the door they never reach a topic, the DLQ or a log.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ def canonicalize(url: str) -> str:
         raise FetchError(
             f"not an absolute http(s) URL: {redact(candidate)[:200]!r}", reason="invalid_url"
         )
+    without_credentials = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
     try:
-        normalized = courlan.normalize_url(candidate, strict=False)
+        normalized = courlan.normalize_url(without_credentials, strict=False)
     except (ValueError, UnicodeError) as exc:
-        raise FetchError(f"unparseable URL: {exc}", reason="invalid_url") from None
+        raise FetchError(f"unparseable URL: {redact(str(exc))}", reason="invalid_url") from None
     return urlunsplit(urlsplit(normalized)._replace(fragment=""))
 
 

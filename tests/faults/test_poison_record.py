@@ -52,4 +52,7 @@ async def test_retriable_failure_is_retried_then_dead_lettered_and_partition_mov
         assert seen_attempts == [1, 2, 3]
         assert record["reason"] == "processing_timeout"
         assert record["attempts"] == 3
-        assert dict(dead[0].headers)["newsingest-attempts"] == b"3"
+        headers = dict(dead[0].headers)
+        assert headers["newsingest-attempts"] == b"3"
+        assert headers["newsingest-error"] == b"processing took more than 0.3 s"
+        assert headers["newsingest-failed-at"].decode() == record["failed_at"]

@@ -12,6 +12,8 @@ from newsingest.redact import redact
 from newsingest.runner.message import ATTEMPTS_HEADER, FIRST_FAILED_HEADER, Message
 
 _MAX_ERROR_CHARS = 2000
+ERROR_HEADER = "newsingest-error"
+FAILED_AT_HEADER = "newsingest-failed-at"
 
 
 def retry_copy(message: Message) -> Outgoing:
@@ -29,7 +31,12 @@ def retry_copy(message: Message) -> Outgoing:
 def dead_letter(
     message: Message, error: NewsingestError, stage: str, dlq_topic: str, service_version: str
 ) -> Outgoing:
-    """A news.dlq record: the original bytes and where they came from, why, and when."""
+    """A news.dlq record: the original bytes and where they came from, why, and when.
+
+    The headers repeat what a consumer routes or alerts on (stage, reason, the
+    error with credentials redacted, attempts, first and last failure times), so
+    it need not parse the value.
+    """
     now = utc_now()
     key_text, key_encoding = _text(message.key) if message.key is not None else (None, "utf-8")
     value_text, value_encoding = _text(message.value or b"")
@@ -66,7 +73,9 @@ def dead_letter(
         ("newsingest-original-topic", message.topic.encode()),
         ("newsingest-original-partition", str(message.partition).encode()),
         ("newsingest-original-offset", str(message.offset).encode()),
+        (ERROR_HEADER, record.error.encode()),
         (FIRST_FAILED_HEADER, record.first_failed_at.encode()),
+        (FAILED_AT_HEADER, record.failed_at.encode()),
         ("newsingest-version", service_version.encode()),
     ]
     return Outgoing(topic=dlq_topic, value=encode(record), key=message.key, headers=headers)

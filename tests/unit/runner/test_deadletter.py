@@ -4,7 +4,7 @@ import orjson
 
 from newsingest.errors import FetchError
 from newsingest.runner.deadletter import dead_letter, retry_copy
-from newsingest.runner.message import ATTEMPTS_HEADER, Message
+from newsingest.runner.message import ATTEMPTS_HEADER, FIRST_FAILED_HEADER, Message
 
 
 def _message(
@@ -36,6 +36,25 @@ def test_dead_letter_keeps_original_bytes_and_redacts_credentials() -> None:
     assert "abc" not in record["error"]
     assert dict(out.headers)["newsingest-reason"] == b"http_4xx"
     assert record["url_id"] == "u1"
+
+
+def test_dead_letter_headers_say_why_and_when_without_parsing_the_value() -> None:
+    first = retry_copy(_message(b"v"))  # failed once before, at a time of its own
+    again = Message("news.urls", 2, 41, first.key, first.value, first.headers, 0)
+    error = FetchError(
+        "GET https://user:hunter2@example.com/a?token=abc: HTTP 503", reason="http_5xx"
+    )
+    out = dead_letter(again, error, "fetch", "news.dlq", "1.2.3")
+    headers = dict(out.headers)
+    record = orjson.loads(out.value)
+    assert headers["newsingest-error"].decode() == record["error"]
+    assert b"hunter2" not in headers["newsingest-error"]
+    assert b"abc" not in headers["newsingest-error"]
+    assert b"example.com/a" in headers["newsingest-error"]
+    assert headers["newsingest-failed-at"].decode() == record["failed_at"]
+    assert headers[FIRST_FAILED_HEADER].decode() == record["first_failed_at"]
+    assert record["first_failed_at"] <= record["failed_at"]
+    assert headers[ATTEMPTS_HEADER] == b"2"
 
 
 def test_dead_letter_of_binary_value_is_base64() -> None:
