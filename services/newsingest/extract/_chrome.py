@@ -154,19 +154,64 @@ def _is_prose(line: str) -> bool:
 
 
 def strip_repeats(paras: list[Para], caption_keys: set[str]) -> None:
-    """A caption's text seen again is a caption; a prose paragraph seen twice, a repeat.
+    """Captions seen again, copies of a run of paragraphs, prose paragraphs seen twice.
 
-    A paragraph found three or more times is a template the article repeats on purpose
-    (the same question put to each interviewee): it stays.
+    A paragraph found three or more times on its own is a template the article
+    repeats on purpose (the same question put to each interviewee): it stays. The
+    same paragraphs again *in the same order* are not a template but the article
+    (or a part of it) pasted again: those copies go, however many there are.
     """
-    counts = Counter(_key(p.text) for p in paras if p.kept)
-    seen: set[str] = set()
+    live: list[Para] = []
+    keys: list[str] = []
     for para in paras:
         if not para.kept:
             continue
         key = _key(para.text)
         if key in caption_keys:
             para.reason = reason.CAPTION
-        elif key in seen and counts[key] == 2 and _is_prose(para.text):
+        else:
+            live.append(para)
+            keys.append(key)
+    if len(set(keys)) == len(keys):
+        return  # nothing repeats (most texts)
+    _strip_copied_runs(live, keys)
+    counts = Counter(key for para, key in zip(live, keys, strict=True) if para.kept)
+    seen: set[str] = set()
+    for para, key in zip(live, keys, strict=True):
+        if not para.kept:
+            continue
+        if key in seen and counts[key] == 2 and _is_prose(para.text):
             para.reason = reason.DUPLICATE
         seen.add(key)
+
+
+def _strip_copied_runs(paras: list[Para], keys: list[str]) -> None:
+    """Mark as duplicates the runs of paragraphs that repeat, in order, paragraphs before them.
+
+    A run is a copy when it holds two prose paragraphs or more, or one that follows
+    its own previous copy directly ("A B A B", "A A"): a template line has other
+    text between its repeats; lists and tables (no prose) repeat short lines on
+    purpose. Each paragraph is compared with the one after the previous
+    occurrence of the run's first line, and the scan jumps past every run it
+    measured, so the cost stays linear.
+    """
+    last_seen: dict[str, int] = {}
+    index = 0
+    while index < len(paras):
+        previous = last_seen.get(keys[index])
+        length = 1
+        if previous is not None:
+            while (
+                index + length < len(paras)
+                and previous + length < index
+                and keys[previous + length] == keys[index + length]
+            ):
+                length += 1
+            run = paras[index : index + length]
+            prose = sum(1 for p in run if _is_prose(p.text))
+            if prose >= 2 or (prose and previous + length == index):
+                for para in run:
+                    para.reason = reason.DUPLICATE
+        for offset in range(length):
+            last_seen[keys[index + offset]] = index + offset
+        index += length
