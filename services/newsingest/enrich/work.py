@@ -87,12 +87,15 @@ def enrich_batch(
 
 
 def build_article(page: PageRecord, max_chars: int) -> ArticleRecord:
+    """The article of one page; a body over ``max_chars`` is read up to there only, and
+    the rest recorded in ``removed`` (reason ``too_long``), so nothing goes unaccounted."""
     hint = page.hints.published_at if page.hints else None
     document = extract_document(
-        page.body[:max_chars],
+        page.body,
         content_type=page.content_type,
         url=page.final_url,
         published_hint=hint,
+        max_chars=max_chars,
     )
     classifier = load_classifier()
     title = document.title or (page.hints.title if page.hints else None)

@@ -11,8 +11,11 @@ with a reason code from ``REASONS``:
 - ``caption``: a picture caption, with or without its credit;
 - ``credit``: a picture or agency credit alone ("Getty Images", "(PA)");
 - ``metadata_prefix``: a date label or byline before the body ("date 2021-02-26");
-- ``duplicate``: a repeated paragraph, or the title repeated as the first line;
-- ``fragment``: a piece cut mid-sentence from another text.
+- ``duplicate``: a repeated paragraph, the article (or part of it) pasted again,
+  or the title repeated as the first line;
+- ``fragment``: a piece cut mid-sentence from another text;
+- ``too_long``: the end of a body over the size limit (``extract_document``'s
+  ``max_chars``), recorded whole, not read.
 
 The patterns are data (``patterns/<language>.yaml``), compiled once at import.
 """

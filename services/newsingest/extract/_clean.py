@@ -1,16 +1,20 @@
 """The cleaning step: keep the article, remove the rest, and say why.
 
 Works on paragraphs (lines). Each paragraph is kept, split, or removed with one
-of the reason codes of ``_model``; nothing is dropped silently, so the kept
-text plus the removed pieces always hold every word of the input. Passes, in
-order:
+of the reason codes of ``_model``; nothing is dropped silently. The kept lines
+and the removed pieces, in order, give back the input character for character,
+but for what normalising changes without a record: whitespace (one paragraph per
+line, single spaces), the control characters blanked below (NUL and the like),
+and the dashes of an AFP subhead kept as a heading (the heading span says where
+it was; a removed subhead is recorded with its dashes). Passes, in order:
 
 1. normalise (here): control characters out, one paragraph per line, AFP-style
    subheads (``- Subhead -``) made their own heading lines;
 2. ``_lead``: a leading date label ("date 2021-02-26") or byline, the title repeated;
 3. ``_chrome``, by pattern (``patterns/*.yaml``): trailers, link blocks, credits,
    captions (a short line ending in a credit), trailers glued to the last lines,
-   then repeats: a paragraph seen before, a caption's text seen again;
+   then repeats: a caption's text seen again, a run of paragraphs pasted again, a
+   prose paragraph seen twice;
 4. ``_edges``, by evidence: fragments cut mid-sentence, headlines of other stories.
 
 Every regex is applied to bounded slices or is free of nested quantifiers, so
@@ -62,7 +66,7 @@ def _paragraphs(text: str, headings: frozenset[str]) -> list[Para]:
             continue
         afp = _AFP_HEADING.fullmatch(line)
         if afp and _short(afp[1]):
-            paras.append(Para(afp[1], heading=True))
+            paras.append(Para(afp[1], heading=True, marked=line))
             continue
         if " - " in line:
             paras.extend(_split_glued_headings(line))
@@ -79,7 +83,7 @@ def _split_glued_headings(line: str) -> list[Para]:
             continue
         if line[start : match.start()].strip():
             out.append(Para(line[start : match.start()].strip()))
-        out.append(Para(match[1], heading=True))
+        out.append(Para(match[1], heading=True, marked=match[0].strip()))
         start = match.end()
     if line[start:].strip():
         out.append(Para(line[start:].strip()))
@@ -98,7 +102,7 @@ def _assemble(paras: list[Para], published_at: str | None, authors: list[str]) -
     for para in paras:
         removed.extend(para.before)
         if para.reason is not None:
-            removed.append(Removal(para.text, para.reason))
+            removed.append(Removal(para.marked or para.text, para.reason))
         else:
             if para.heading:
                 headings.append(Span(para.text, offset, offset + len(para.text)))

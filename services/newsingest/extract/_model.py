@@ -15,11 +15,13 @@ UNRELATED_HEADLINE: Final = "unrelated_headline"  # another story's headline: gl
 CAPTION: Final = "caption"  # a picture caption (with or without its credit)
 CREDIT: Final = "credit"  # a picture/agency credit alone: "Getty Images", "(PA)"
 METADATA_PREFIX: Final = "metadata_prefix"  # "date 2021-02-26", "By Jane Doe" before the body
-DUPLICATE: Final = "duplicate"  # a paragraph seen before, or the title repeated as a line
+DUPLICATE: Final = "duplicate"  # a paragraph or a run of them seen before (an article
+#                                 pasted twice), or the title repeated as a line
 FRAGMENT: Final = "fragment"  # a piece cut mid-sentence from another text
+TOO_LONG: Final = "too_long"  # the end of a body over the size limit, not read at all
 
 REASONS: Final[frozenset[str]] = frozenset(
-    {TRAILER, UNRELATED_HEADLINE, CAPTION, CREDIT, METADATA_PREFIX, DUPLICATE, FRAGMENT}
+    {TRAILER, UNRELATED_HEADLINE, CAPTION, CREDIT, METADATA_PREFIX, DUPLICATE, FRAGMENT, TOO_LONG}
 )
 
 

@@ -13,6 +13,7 @@ class Para:
 
     text: str
     heading: bool = False
+    marked: str | None = None  # the line as it stood when markers were taken off ("- X -")
     reason: str | None = None  # set when the whole paragraph is removed
     opens_tail: bool = False  # a trailer after which only chrome may follow
     before: list[Removal] = field(default_factory=list)  # pieces split off its start

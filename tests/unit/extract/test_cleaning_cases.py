@@ -16,7 +16,7 @@ def test_there_are_enough_cases_of_each_kind() -> None:
     reasons = {reason for case in CASES for reason, _ in case["removed"]}
     keepers = [c for c in CASES if c["name"].startswith("must_keep")]
     assert len(CASES) >= 45
-    assert reasons == REASONS
+    assert reasons == REASONS - {"too_long"}  # the size limit is extract_document's
     assert len(keepers) >= 12
 
 

@@ -88,6 +88,7 @@ def test_reason_codes_are_a_small_fixed_set() -> None:
                 "metadata_prefix",
                 "duplicate",
                 "fragment",
+                "too_long",
             }
         )
         == REASONS
