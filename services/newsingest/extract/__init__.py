@@ -17,6 +17,10 @@ with a reason code from ``REASONS``:
 - ``too_long``: the end of a body over the size limit (``extract_document``'s
   ``max_chars``), recorded whole, not read.
 
+A body that does not read as text (binary junk decoded as text: controls,
+replacement characters, no words) is ``extract_empty``, like a page without an
+article.
+
 The patterns are data (``patterns/<language>.yaml``), compiled once at import.
 """
 

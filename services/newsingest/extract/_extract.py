@@ -10,6 +10,7 @@ from newsingest.extract import _model as reason
 from newsingest.extract._clean import clean_text
 from newsingest.extract._html import extract_html
 from newsingest.extract._model import Document
+from newsingest.extract._textness import not_text_reason
 from newsingest.records import Removal
 
 _WORD = re.compile(r"\w")
@@ -36,12 +37,14 @@ def extract_document(
     ``text`` and ``removed`` account for the text trafilatura takes from the page
     (markup, and the page chrome it leaves out, are not recorded), plus that cut.
 
-    Raises ExtractError(reason="extract_empty") when no article text remains and
+    Raises ExtractError(reason="extract_empty") when no article text remains or
+    the body is not text at all (binary junk decoded as text), and
     ExtractError(reason="extract_failed") when the HTML cannot be parsed at all.
     """
     body, cut = cut_body(body, max_chars)
     hint = _iso_or_none(published_hint)
     if not is_html(content_type):
+        _refuse_unless_text(not_text_reason(body))
         cleaned = clean_text(body)
         if not _WORD.search(cleaned.text):
             raise ExtractError("no article text in the plain-text body", reason="extract_empty")
@@ -55,9 +58,11 @@ def extract_document(
             headings=cleaned.headings,
             removed=cleaned.removed + cut,
         )
+    _refuse_unless_text(not_text_reason(body, markup=True))
     article = extract_html(body, url)
     if article is None:
         raise ExtractError("trafilatura found no main text", reason="extract_empty")
+    _refuse_unless_text(not_text_reason(article.text))
     cleaned = clean_text(article.text, title=article.title, headings=article.headings)
     if not _WORD.search(cleaned.text):
         raise ExtractError("nothing left after cleaning", reason="extract_empty")
@@ -95,6 +100,11 @@ def cut_body(body: str, max_chars: int | None) -> tuple[str, list[Removal]]:
         at = max_chars
     rest = body[at:].strip()
     return body[:at], [Removal(rest, reason.TOO_LONG)] if rest else []
+
+
+def _refuse_unless_text(why: str | None) -> None:
+    if why is not None:
+        raise ExtractError(f"the body does not read as text: {why}", reason="extract_empty")
 
 
 def _iso_or_none(value: str | None) -> str | None:
