@@ -169,7 +169,15 @@ class App:
         topics = self.settings.topics
         if stage == "fetch":
             from newsingest.fetch import Fetcher
+            from newsingest.fetch.robots import UNREACHABLE_TTL_S
 
+            if self.settings.runner.retry_backoff_max_s < UNREACHABLE_TTL_S:
+                log.warning(
+                    "retries come back before robots.txt is asked again",
+                    stage="fetch",
+                    retry_backoff_max_s=self.settings.runner.retry_backoff_max_s,
+                    robots_unreachable_ttl_s=UNREACHABLE_TTL_S,
+                )
             # No retry may start that could not finish before the runner's deadline.
             budget = max(1.0, self.settings.runner.processing_timeout_s - 5)
             fetcher = Fetcher(self.settings.fetch, self.metrics, budget_s=budget)

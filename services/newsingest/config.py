@@ -129,6 +129,24 @@ class RunnerSettings(_Group):
         60.0, gt=0, description="Total deadline for one record in a stage."
     )
     max_attempts: int = Field(3, ge=1, description="Attempts before a record is dead-lettered.")
+    retry_backoff_s: float = Field(
+        2.0,
+        ge=0,
+        description="Wait before a failed record's first retry; doubles per attempt, "
+        "jittered (x0.5-1).",
+    )
+    retry_backoff_max_s: float = Field(
+        60.0,
+        ge=0,
+        description="Longest wait before a retry; also caps a failure's own hint "
+        "(robots.txt unreachable: until its 30 s re-check).",
+    )
+    max_waiting_retries_per_partition: int = Field(
+        32,
+        ge=1,
+        description="Failed records waiting out their backoff per partition (no in-flight "
+        "slot held); when full the partition pauses.",
+    )
     commit_interval_s: float = Field(
         0.2, ge=0, description="Least time between two offset commits (commits follow progress)."
     )

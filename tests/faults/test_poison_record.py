@@ -25,7 +25,9 @@ async def test_retriable_failure_is_retried_then_dead_lettered_and_partition_mov
     make_settings: SettingsFactory,
 ) -> None:
     settings = make_settings(
-        runner=RunnerSettings(max_attempts=3, processing_timeout_s=0.3, commit_interval_s=0.2)
+        runner=RunnerSettings(
+            max_attempts=3, processing_timeout_s=0.3, commit_interval_s=0.2, retry_backoff_s=0.2
+        )
     )
     seen_attempts: list[int] = []
     later_done = asyncio.Event()

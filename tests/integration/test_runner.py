@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -135,10 +136,119 @@ async def test_in_flight_is_bounded_and_the_partition_paused_meanwhile(
     assert sorted(int(m.value or b"") for m in outputs) == list(range(30))
 
 
+async def _committed_per_partition(cluster: Cluster, stage: str, topic: str) -> dict[int, int]:
+    consumer: AIOKafkaConsumer = cluster.consumer("probe", group=stage)
+    await consumer.start()
+    try:
+        return {
+            tp.partition: await consumer.committed(tp) or 0
+            for tp in consumer_cluster_partitions(consumer, topic)
+        }
+    finally:
+        await consumer.stop()
+
+
+def _numbered(topic: str, numbers: Sequence[int]) -> list[Outgoing]:
+    """Records {"n": n}, all with one key: one partition, in this order."""
+    return [Outgoing(topic, orjson.dumps({"n": n}), key=b"k") for n in numbers]
+
+
+def _n(message: Message) -> int:
+    n: int = orjson.loads(message.value or b"{}")["n"]
+    return n
+
+
+async def test_a_retry_waits_its_backoff_while_the_partition_goes_on(
+    make_settings: SettingsFactory,
+) -> None:
+    # One record in flight per partition: a backoff that held its slot would stop the rest.
+    settings = make_settings(
+        runner=RunnerSettings(
+            max_in_flight_per_partition=1,
+            max_attempts=2,
+            retry_backoff_s=4.0,
+            retry_backoff_max_s=4.0,
+        )
+    )
+    tries: list[float] = []
+    others_done: list[float] = []
+
+    async def handler(message: Message) -> Sequence[Outgoing]:
+        if _n(message) == 0:
+            tries.append(time.monotonic())
+            if message.attempts == 1:
+                raise NewsingestError("flaky", reason="test_flaky", retriable=True)
+        else:
+            others_done.append(time.monotonic())
+        return [Outgoing(settings.topics.pages, message.value or b"", key=message.key)]
+
+    async with (
+        Cluster(settings) as cluster,
+        Publisher(cluster.producer("p"), Metrics()) as publisher,
+    ):
+        await publisher.publish(_numbered(settings.topics.urls, range(11)))
+        runner = make_runner(cluster, settings, handler, publisher, "s4")
+        await run_while(runner, read_topic(cluster, settings.topics.pages, 11))
+    assert len(tries) == 2
+    assert tries[1] - tries[0] >= 2.0  # 4 s, jittered down by at most half
+    assert len(others_done) == 10
+    assert max(others_done) - tries[0] < 2.0  # the rest did not wait for it
+
+
+async def test_a_retry_backing_off_is_abandoned_at_stop_and_redelivered(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings(
+        runner=RunnerSettings(max_attempts=3, retry_backoff_s=30.0, retry_backoff_max_s=30.0)
+    )
+    topics = settings.topics
+    attempts_seen: list[int] = []
+    failed = asyncio.Event()
+    failing = True
+
+    async def handler(message: Message) -> Sequence[Outgoing]:
+        if _n(message) == 0:
+            attempts_seen.append(message.attempts)
+            if failing:
+                failed.set()
+                raise NewsingestError("down", reason="test_down", retriable=True)
+        return [Outgoing(topics.pages, message.value or b"", key=message.key)]
+
+    async with (
+        Cluster(settings) as cluster,
+        Publisher(cluster.producer("p"), Metrics()) as publisher,
+    ):
+        await publisher.publish(_numbered(topics.urls, (0, 1)))
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            make_runner(cluster, settings, handler, publisher, "s5").run(stop)
+        )
+        await asyncio.wait_for(failed.wait(), 30)
+        await read_topic(cluster, topics.pages, 1)  # the record behind it is done
+        stop.set()
+        stopped_at = time.monotonic()
+        await task
+        stop_took = time.monotonic() - stopped_at
+
+        # The retry never left, and nothing from the waiting record on was committed.
+        with pytest.raises(TimeoutError):
+            await read_topic(cluster, topics.urls, 3, within_s=1)
+        partition = (await read_topic(cluster, topics.urls, 2))[0].partition
+        assert (await _committed_per_partition(cluster, "s5", topics.urls))[partition] == 0
+
+        failing = False
+        second = make_runner(cluster, settings, handler, publisher, "s5")
+        await run_while(second, read_topic(cluster, topics.pages, 2))
+    assert stop_took < 5.0  # neither the 30 s backoff nor the 20 s drain deadline
+    assert attempts_seen == [1, 1]  # redelivered as it was
+
+
 async def test_an_enrich_record_past_its_deadline_is_retried_then_dead_lettered(
     make_settings: SettingsFactory,
 ) -> None:
-    settings = make_settings(runner=RunnerSettings(max_attempts=3))
+    settings = make_settings(
+        runner=RunnerSettings(max_attempts=3, retry_backoff_s=0.1, retry_backoff_max_s=0.2)
+    )
     url = "https://example.com/long.txt"
     page = PageRecord(
         url_id=stable_id(url),

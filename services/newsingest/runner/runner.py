@@ -9,8 +9,12 @@ The runner knows nothing of articles: it moves bytes between topics through a
 - an input offset is committed only when it and every earlier offset of its
   partition have had all their outputs acknowledged (``PartitionOffsets``);
 - a failure is retried by re-publishing the input with an attempts header,
-  and after the last attempt dead-lettered; the DLQ write is on the commit
-  path: until the broker acknowledges it, the offset stays uncommitted;
+  after a jittered exponential backoff (``backoff.py``) waited out without
+  holding an in-flight slot, so the partition's other records go on; a wait
+  is abandoned on revoke or stop (the offset stays uncommitted and the record
+  is redelivered). After the last attempt the record is dead-lettered; the
+  DLQ write is on the commit path: until the broker acknowledges it, the
+  offset stays uncommitted;
 - a produce that fails (broker away) is retried until it succeeds or the
   partition is revoked or the stage stops; the offset then stays uncommitted
   and the record is redelivered.
@@ -34,6 +38,7 @@ from newsingest.broker.publisher import Outgoing, Publisher
 from newsingest.config import RunnerSettings
 from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
+from newsingest.runner.backoff import retry_delay
 from newsingest.runner.deadletter import dead_letter, retry_copy
 from newsingest.runner.message import Handler, Message
 from newsingest.runner.offsets import PartitionOffsets
@@ -49,12 +54,20 @@ class _AbandonedError(Exception):
     """The partition was revoked or the stage is stopping: leave the offset uncommitted."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    copy: Outgoing
+    delay_s: float
+
+
 @dataclass(slots=True)
 class _Partition:
     tp: TopicPartition
     offsets: PartitionOffsets = field(default_factory=PartitionOffsets)
     backlog: deque[Message] = field(default_factory=deque)
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)  # records being processed
+    waiting: set[asyncio.Task[None]] = field(default_factory=set)  # failed ones backing off
+    abandon: asyncio.Event = field(default_factory=asyncio.Event)  # revoked or stopping
     paused: bool = False
     revoked: bool = False
 
@@ -150,19 +163,25 @@ class StageRunner:
     # --- dispatch and backpressure ----------------------------------------
 
     def _dispatch(self) -> None:
-        """Start work from the backlogs while both bounds allow; pause what must wait."""
-        per_partition = self._settings.max_in_flight_per_partition
+        """Start work from the backlogs while the bounds allow; pause what must wait."""
         progress = True
         while progress and self._in_flight < self._settings.max_in_flight:
             progress = False
             for partition in self._partitions.values():
                 if self._in_flight >= self._settings.max_in_flight:
                     break
-                if partition.backlog and len(partition.tasks) < per_partition:
+                if partition.backlog and self._has_room(partition):
                     self._start(partition, partition.backlog.popleft())
                     progress = True
         for partition in self._partitions.values():
             self._set_paused(partition, bool(partition.backlog))
+
+    def _has_room(self, partition: _Partition) -> bool:
+        settings = self._settings
+        return (
+            len(partition.tasks) < settings.max_in_flight_per_partition
+            and len(partition.waiting) < settings.max_waiting_retries_per_partition
+        )
 
     def _set_paused(self, partition: _Partition, paused: bool) -> None:
         if partition.paused == paused or partition.revoked:
@@ -192,17 +211,27 @@ class StageRunner:
 
     async def _process(self, partition: _Partition, message: Message) -> None:
         started = time.perf_counter()
-        try:
-            outputs = await self._outputs_for(message)
-            await self._publish(partition, outputs)
-        except _AbandonedError:
-            return  # not completed: redelivered after the next assignment
-        partition.offsets.complete(message.offset)
-        self._advanced.set()
+        outcome = await self._outcome_for(message)
+        if isinstance(outcome, _Retry):
+            self._wait_to_retry(partition, message, outcome)
+        else:
+            await self._deliver(partition, message, outcome)
         self._metrics.processing_seconds.labels(self.stage).observe(time.perf_counter() - started)
 
-    async def _outputs_for(self, message: Message) -> Sequence[Outgoing]:
-        """The stage's outputs, or the retry copy, or the DLQ record: always something to ack."""
+    async def _deliver(
+        self, partition: _Partition, message: Message, outputs: Sequence[Outgoing]
+    ) -> bool:
+        """Publish ``outputs`` and mark the input done; False when abandoned (redelivered)."""
+        try:
+            await self._publish(partition, outputs)
+        except _AbandonedError:
+            return False
+        partition.offsets.complete(message.offset)
+        self._advanced.set()
+        return True
+
+    async def _outcome_for(self, message: Message) -> Sequence[Outgoing] | _Retry:
+        """The stage's outputs, a retry to wait for, or the DLQ record: always something."""
         try:
             outputs = await asyncio.wait_for(
                 self._handler(message), self._settings.processing_timeout_s
@@ -217,23 +246,31 @@ class StageRunner:
             )
             return self._failure(message, error)
         except Exception as exc:  # a bug must not stop the partition: dead-letter the record
-            log.exception("handler failed", **self._where(message))
-            return self._failure(message, NewsingestError(repr(exc), reason="internal_error"))
+            return self._bug(message, exc)
         for output in outputs:
             self._metrics.records_out.labels(self.stage, output.topic).inc()
         return outputs
 
-    def _failure(self, message: Message, error: NewsingestError) -> list[Outgoing]:
+    def _bug(self, message: Message, exc: Exception) -> list[Outgoing]:
+        log.exception("handler failed", **self._where(message))
+        return self._dead_letter(message, NewsingestError(repr(exc), reason="internal_error"))
+
+    def _failure(self, message: Message, error: NewsingestError) -> list[Outgoing] | _Retry:
         if error.retriable and message.attempts < self._settings.max_attempts:
+            delay = retry_delay(message.attempts, self._settings, hint_s=error.retry_after_s)
             self._metrics.retries.labels(self.stage).inc()
             log.warning(
                 "record will be retried",
                 reason=error.reason,
                 attempts=message.attempts,
+                delay_s=round(delay, 3),
                 error=str(error),
                 **self._where(message),
             )
-            return [retry_copy(message)]
+            return _Retry(retry_copy(message), delay)
+        return self._dead_letter(message, error)
+
+    def _dead_letter(self, message: Message, error: NewsingestError) -> list[Outgoing]:
         self._metrics.records_dlq.labels(self.stage, error.reason).inc()
         log.warning(
             "record dead-lettered",
@@ -244,6 +281,26 @@ class StageRunner:
             **self._where(message),
         )
         return [dead_letter(message, error, self.stage, self._dlq_topic, self._version)]
+
+    # --- retries ---------------------------------------------------------------
+
+    def _wait_to_retry(self, partition: _Partition, message: Message, retry: _Retry) -> None:
+        """Back off in a task of its own: the record's in-flight slot is free meanwhile."""
+        task = asyncio.create_task(self._retry_later(partition, message, retry))
+        partition.waiting.add(task)
+        task.add_done_callback(lambda t: self._waited(partition, t))
+
+    async def _retry_later(self, partition: _Partition, message: Message, retry: _Retry) -> None:
+        try:
+            await asyncio.wait_for(partition.abandon.wait(), retry.delay_s)
+        except TimeoutError:
+            await self._deliver(partition, message, [retry.copy])
+        # else revoked or stopping: uncommitted, redelivered with the attempts it had
+
+    def _waited(self, partition: _Partition, task: asyncio.Task[None]) -> None:
+        partition.waiting.discard(task)
+        if not self._stopping:
+            self._dispatch()
 
     async def _publish(self, partition: _Partition, outputs: Sequence[Outgoing]) -> None:
         """Until the broker acknowledges every output; give up only when the partition
@@ -340,17 +397,24 @@ class StageRunner:
         log.info("partitions revoked", stage=self.stage, partitions=sorted(map(str, revoked)))
 
     async def _drain(self, partitions: Sequence[_Partition], within_s: float) -> None:
-        tasks = [task for partition in partitions for task in partition.tasks]
-        if not tasks:
-            return
-        _, pending = await asyncio.wait(tasks, timeout=within_s)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.wait(pending)
-            log.warning(
-                "in-flight work abandoned at deadline", stage=self.stage, count=len(pending)
-            )
+        """Let in-flight records finish within ``within_s``; retries still backing off
+        give up at once (they are redelivered, as are records cut off at the deadline)."""
+        for partition in partitions:
+            partition.abandon.set()
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + within_s
+        while pending := {t for p in partitions for t in (*p.tasks, *p.waiting)}:
+            left = ends - loop.time()
+            if left <= 0:
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending)
+                log.warning(
+                    "in-flight work abandoned at deadline", stage=self.stage, count=len(pending)
+                )
+                return
+            # Finishing records may start backoff waits (which end at once): look again.
+            await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
 
     def _where(self, message: Message) -> dict[str, object]:
         return {
