@@ -53,7 +53,11 @@ async def test_pages_in_flight_together_come_back_as_their_own_articles() -> Non
 
 
 async def test_each_page_past_the_deadline_ends_as_extract_timeout() -> None:
-    long_text = "\n\n".join(SEEDS[0].read_text(encoding="utf-8") for _ in range(40))
+    # Distinct paragraphs (a repeated article would be cut to one copy by the cleaning).
+    long_text = "\n\n".join(
+        f"Rockets struck base {n} near Baghdad on Monday, officials said in statement {n}."
+        for n in range(3000)
+    )
     pages = [page(n, long_text) for n in range(5)]
     metrics = Metrics()
     async with WorkerPool(1, metrics, initializer=warm_up) as pool:
