@@ -160,6 +160,9 @@ class App:
             settings=self.settings.runner,
             metrics=self.metrics,
             service_version=__version__,
+            # Fetch deadlines count network time only (per try, retries within a budget);
+            # the runner's wall clock would also count the wait for a host's politeness slot.
+            handler_bounds_time=stage == "fetch",
         )
         self.health.stages[stage] = runner.joined
         return runner
@@ -178,7 +181,7 @@ class App:
                     retry_backoff_max_s=self.settings.runner.retry_backoff_max_s,
                     robots_unreachable_ttl_s=UNREACHABLE_TTL_S,
                 )
-            # No retry may start that could not finish before the runner's deadline.
+            # In-place retries of one fetch stop within this budget; the runner retries later.
             budget = max(1.0, self.settings.runner.processing_timeout_s - 5)
             fetcher = Fetcher(self.settings.fetch, self.metrics, budget_s=budget)
             await stack.enter_async_context(fetcher)

@@ -126,7 +126,11 @@ class RunnerSettings(_Group):
     max_in_flight: int = Field(256, ge=1, description="Records processed at once per stage.")
     drain_timeout_s: float = Field(20.0, gt=0, description="SIGTERM drain deadline.")
     processing_timeout_s: float = Field(
-        60.0, gt=0, description="Total deadline for one record in a stage."
+        60.0,
+        gt=0,
+        description="Total deadline for one record in a stage; fetch bounds its own time "
+        "(network deadline per try, politeness waits not counted) and uses this as its "
+        "retry budget.",
     )
     max_attempts: int = Field(3, ge=1, description="Attempts before a record is dead-lettered.")
     retry_backoff_s: float = Field(

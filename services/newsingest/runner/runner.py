@@ -87,7 +87,11 @@ class StageRunner:
         settings: RunnerSettings,
         metrics: Metrics,
         service_version: str,
+        handler_bounds_time: bool = False,
     ) -> None:
+        """``handler_bounds_time``: the handler enforces deadlines of its own (fetch: on
+        network time, not on time queued for a host), so the runner adds none; its
+        wall-clock deadline would also count those politeness waits."""
         self.stage = stage
         self._consumer = consumer
         self._topics = list(topics)
@@ -97,6 +101,7 @@ class StageRunner:
         self._settings = settings
         self._metrics = metrics
         self._version = service_version
+        self._deadline_s = None if handler_bounds_time else settings.processing_timeout_s
         self._partitions: dict[TopicPartition, _Partition] = {}
         self._in_flight = 0
         self._stopping = False
@@ -232,15 +237,17 @@ class StageRunner:
 
     async def _outcome_for(self, message: Message) -> Sequence[Outgoing] | _Retry:
         """The stage's outputs, a retry to wait for, or the DLQ record: always something."""
+        deadline = asyncio.timeout(self._deadline_s)
         try:
-            outputs = await asyncio.wait_for(
-                self._handler(message), self._settings.processing_timeout_s
-            )
+            async with deadline:
+                outputs = await self._handler(message)
         except NewsingestError as exc:
             return self._failure(message, exc)
-        except TimeoutError:
+        except TimeoutError as exc:
+            if not deadline.expired():  # raised by the handler itself: a bug
+                return self._bug(message, exc)
             error = NewsingestError(
-                f"processing took more than {self._settings.processing_timeout_s:g} s",
+                f"processing took more than {self._deadline_s:g} s",
                 reason="processing_timeout",
                 retriable=True,
             )
