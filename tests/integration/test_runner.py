@@ -243,6 +243,54 @@ async def test_a_retry_backing_off_is_abandoned_at_stop_and_redelivered(
     assert attempts_seen == [1, 1]  # redelivered as it was
 
 
+def _lag(metrics: Metrics, stage: str, topic: str, partitions: int) -> list[float] | None:
+    """The lag gauge of every partition, or None while one is not reported yet."""
+    samples = [
+        metrics.registry.get_sample_value(
+            "newsingest_consumer_lag", {"stage": stage, "topic": topic, "partition": str(p)}
+        )
+        for p in range(partitions)
+    ]
+    return None if None in samples else [s or 0.0 for s in samples]
+
+
+async def test_lag_after_a_restart_counts_from_the_group_committed_offsets(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings(runner=RunnerSettings(drain_timeout_s=1.0))
+    topics = settings.topics
+
+    async def passes(message: Message) -> Sequence[Outgoing]:
+        return [Outgoing(topics.pages, message.value or b"", key=message.key)]
+
+    async def stuck(message: Message) -> Sequence[Outgoing]:
+        await asyncio.Event().wait()
+        raise AssertionError("never released")
+
+    async def all_committed(cluster: Cluster, count: int) -> None:
+        while True:
+            if sum((await _committed_per_partition(cluster, "s6", topics.urls)).values()) >= count:
+                return
+            await asyncio.sleep(0.2)
+
+    async def lag_reported(metrics: Metrics) -> list[float]:
+        while True:
+            if (lag := _lag(metrics, "s6", topics.urls, topics.partitions)) is not None:
+                return lag
+            await asyncio.sleep(0.2)
+
+    async with Cluster(settings) as cluster:
+        await _produce(cluster, topics.urls, [b"%d" % n for n in range(30)])
+        async with Publisher(cluster.producer("runner"), Metrics()) as publisher:
+            first = make_runner(cluster, settings, passes, publisher, "s6")
+            await run_while(first, all_committed(cluster, 30))
+            await _produce(cluster, topics.urls, [b"late"] * 5)  # left for the next run
+            metrics = Metrics()
+            restarted = make_runner(cluster, settings, stuck, publisher, "s6", metrics)
+            lag = await run_while(restarted, lag_reported(metrics))
+    assert sum(lag) == 5  # not 35: what the first run committed is not lag
+
+
 async def test_an_enrich_record_past_its_deadline_is_retried_then_dead_lettered(
     make_settings: SettingsFactory,
 ) -> None:

@@ -103,6 +103,7 @@ class StageRunner:
         self._version = service_version
         self._deadline_s = None if handler_bounds_time else settings.processing_timeout_s
         self._partitions: dict[TopicPartition, _Partition] = {}
+        self._seeding: set[asyncio.Task[None]] = set()
         self._in_flight = 0
         self._stopping = False
         self._advanced = asyncio.Event()  # a committable offset may have moved
@@ -121,9 +122,9 @@ class StageRunner:
             await self._consume(stop)
         finally:
             self._stopping = True
-            for task in background:
+            for task in [*background, *self._seeding]:
                 task.cancel()
-            await asyncio.gather(*background, return_exceptions=True)
+            await asyncio.gather(*background, *self._seeding, return_exceptions=True)
             await self._drain(list(self._partitions.values()), self._settings.drain_timeout_s)
             await self._commit(list(self._partitions.values()))
             await self._consumer.stop()  # leaves the group
@@ -368,17 +369,44 @@ class StageRunner:
     def _update_lag(self) -> None:
         for partition in self._partitions.values():
             highwater = self._consumer.highwater(partition.tp)
-            if highwater is None:
-                continue
-            position = partition.offsets.committed or 0
+            committed = partition.offsets.committed
+            if highwater is None or committed is None:
+                continue  # unknown yet: no figure rather than a wrong one
             labels = (self.stage, partition.tp.topic, str(partition.tp.partition))
-            self._metrics.consumer_lag.labels(*labels).set(max(0, highwater - position))
+            self._metrics.consumer_lag.labels(*labels).set(max(0, highwater - committed))
+
+    async def _seed_committed(self, tps: Sequence[TopicPartition]) -> None:
+        """Start each new partition's lag from the group's committed offset (a previous
+        run's or another member's), not from 0, until this process commits it itself."""
+        for tp in tps:
+            try:
+                offset = await self._consumer.committed(tp)
+                if offset is None:  # the group never committed here: all of the log is lag
+                    offset = (await self._consumer.beginning_offsets([tp]))[tp]
+            except KafkaError as exc:
+                log.warning(
+                    "committed offset unknown; lag reported after our first commit",
+                    stage=self.stage,
+                    topic=tp.topic,
+                    partition=tp.partition,
+                    error=repr(exc),
+                )
+                continue
+            partition = self._partitions.get(tp)
+            if partition is not None and partition.offsets.committed is None:
+                partition.offsets.committed = offset
+        self._update_lag()
 
     # --- rebalances -----------------------------------------------------------
 
     def _assigned(self, assigned: set[TopicPartition]) -> None:
-        for tp in assigned:
-            self._partitions.setdefault(tp, _Partition(tp))
+        new = [tp for tp in assigned if tp not in self._partitions]
+        for tp in new:
+            self._partitions[tp] = _Partition(tp)
+        if new:  # not awaited here: the group waits for this callback
+            seeding = asyncio.create_task(self._seed_committed(new))
+            self._seeding.add(seeding)
+            seeding.add_done_callback(self._seeding.discard)
         self._metrics.rebalances.labels(self.stage, "assigned").inc()
         log.info("partitions assigned", stage=self.stage, partitions=sorted(map(str, assigned)))
         self.joined.set()
