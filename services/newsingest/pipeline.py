@@ -1,12 +1,17 @@
 """Stage adapters: runner messages in, typed records through a stage, topic records out.
 
 This is the one place that knows both sides of the seam: which record type a
-topic carries, which topic a stage's output goes to and with which key.
+topic carries, which topic a stage's output goes to and with which key. Each
+handler binds the ids of its record (``url_id``, ``article_id``) for the log:
+the runner runs every record in a context of its own, so they stay on every
+line about that record, its retry and its dead letter included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+
+from structlog.contextvars import bind_contextvars
 
 from newsingest.broker.publisher import Outgoing
 from newsingest.config import TopicSettings
@@ -30,6 +35,7 @@ def _value(message: Message) -> bytes:
 def fetch_handler(fetch: FetchStage, topics: TopicSettings) -> Handler:
     async def handle(message: Message) -> Sequence[Outgoing]:
         url = decode(UrlRecord, _value(message))
+        bind_contextvars(url_id=url.url_id)
         try:
             page = await fetch(url)
         except NewsingestError as exc:
@@ -42,7 +48,10 @@ def fetch_handler(fetch: FetchStage, topics: TopicSettings) -> Handler:
 
 def enrich_handler(enrich: EnrichStage, topics: TopicSettings) -> Handler:
     async def handle(message: Message) -> Sequence[Outgoing]:
-        article = await enrich(decode(PageRecord, _value(message)))
+        page = decode(PageRecord, _value(message))
+        bind_contextvars(url_id=page.url_id)
+        article = await enrich(page)
+        bind_contextvars(article_id=article.article_id)
         return article_outputs(article, topics)
 
     return handle
@@ -50,7 +59,9 @@ def enrich_handler(enrich: EnrichStage, topics: TopicSettings) -> Handler:
 
 def incidents_handler(link: IncidentsStage, topics: TopicSettings) -> Handler:
     async def handle(message: Message) -> Sequence[Outgoing]:
-        incidents = await link(decode(ArticleRecord, _value(message)))
+        article = decode(ArticleRecord, _value(message))
+        bind_contextvars(url_id=article.url_id, article_id=article.article_id)
+        incidents = await link(article)
         return [
             Outgoing(topics.incidents, encode(i), key=i.incident_id.encode()) for i in incidents
         ]

@@ -9,6 +9,8 @@ from typing import TypeVar
 
 import orjson
 import pytest
+import structlog
+import structlog.testing
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from newsingest.broker import Cluster
@@ -289,6 +291,45 @@ async def test_lag_after_a_restart_counts_from_the_group_committed_offsets(
             restarted = make_runner(cluster, settings, stuck, publisher, "s6", metrics)
             lag = await run_while(restarted, lag_reported(metrics))
     assert sum(lag) == 5  # not 35: what the first run committed is not lag
+
+
+async def test_every_log_line_of_a_record_says_where_it_came_from(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings(runner=RunnerSettings(max_attempts=1))
+    log = structlog.get_logger("test")
+
+    async def handler(message: Message) -> Sequence[Outgoing]:
+        log.info("handling", n=_n(message))  # before binding: no id of an earlier record
+        structlog.contextvars.bind_contextvars(url_id=f"u{_n(message)}")
+        if _n(message) == 1:
+            raise NewsingestError("bad", reason="test_bad")
+        return [Outgoing(settings.topics.pages, message.value or b"", key=message.key)]
+
+    merge = structlog.contextvars.merge_contextvars
+    with structlog.testing.capture_logs(processors=[merge]) as logs:
+        async with (
+            Cluster(settings) as cluster,
+            Publisher(cluster.producer("p"), Metrics()) as publisher,
+        ):
+            await publisher.publish(_numbered(settings.topics.urls, range(4)))
+            runner = make_runner(cluster, settings, handler, publisher, "s7")
+            await run_while(runner, read_topic(cluster, settings.topics.dlq, 1))
+            inputs = {m.offset: m for m in await read_topic(cluster, settings.topics.urls, 4)}
+    handling = [e for e in logs if e["event"] == "handling"]
+    assert sorted(e["n"] for e in handling) == [0, 1, 2, 3]
+    for event in handling:
+        source = inputs[event["offset"]]
+        assert _n(source) == event["n"]
+        assert (event["stage"], event["topic"], event["partition"]) == (
+            "s7",
+            settings.topics.urls,
+            source.partition,
+        )
+        assert "url_id" not in event
+    (dead,) = [e for e in logs if e["event"] == "record dead-lettered"]
+    assert (dead["stage"], dead["url_id"], dead["reason"]) == ("s7", "u1", "test_bad")
+    assert _n(inputs[dead["offset"]]) == 1
 
 
 async def test_an_enrich_record_past_its_deadline_is_retried_then_dead_lettered(

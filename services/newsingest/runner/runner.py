@@ -18,12 +18,17 @@ The runner knows nothing of articles: it moves bytes between topics through a
 - a produce that fails (broker away) is retried until it succeeds or the
   partition is revoked or the stage stops; the offset then stays uncommitted
   and the record is redelivered.
+
+Each record runs in a fresh context with ``stage``, ``topic``, ``partition``
+and ``offset`` bound for structlog, so every log line about it carries them
+(and whatever ids its handler binds, such as ``url_id`` or ``article_id``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import itertools
 import time
 from collections import deque
@@ -38,6 +43,7 @@ from newsingest.broker.publisher import Outgoing, Publisher
 from newsingest.config import RunnerSettings
 from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
+from newsingest.redact import redact
 from newsingest.runner.backoff import retry_delay
 from newsingest.runner.deadletter import dead_letter, retry_copy
 from newsingest.runner.message import Handler, Message
@@ -200,7 +206,8 @@ class StageRunner:
         self._metrics.paused_partitions.labels(self.stage).inc(1 if paused else -1)
 
     def _start(self, partition: _Partition, message: Message) -> None:
-        task = asyncio.create_task(self._process(partition, message))
+        # A fresh context: log bindings of one record never leak into the next.
+        task = asyncio.create_task(self._process(partition, message), context=contextvars.Context())
         partition.tasks.add(task)
         self._in_flight += 1
         self._metrics.in_flight.labels(self.stage).inc()
@@ -216,13 +223,16 @@ class StageRunner:
     # --- processing one record --------------------------------------------
 
     async def _process(self, partition: _Partition, message: Message) -> None:
-        started = time.perf_counter()
-        outcome = await self._outcome_for(message)
-        if isinstance(outcome, _Retry):
-            self._wait_to_retry(partition, message, outcome)
-        else:
-            await self._deliver(partition, message, outcome)
-        self._metrics.processing_seconds.labels(self.stage).observe(time.perf_counter() - started)
+        with structlog.contextvars.bound_contextvars(**self._where(message)):
+            started = time.perf_counter()
+            outcome = await self._outcome_for(message)
+            if isinstance(outcome, _Retry):
+                self._wait_to_retry(partition, message, outcome)
+            elif await self._deliver(partition, message, outcome):
+                log.debug("record processed", outputs=len(outcome))
+            self._metrics.processing_seconds.labels(self.stage).observe(
+                time.perf_counter() - started
+            )
 
     async def _deliver(
         self, partition: _Partition, message: Message, outputs: Sequence[Outgoing]
@@ -240,7 +250,7 @@ class StageRunner:
         """The stage's outputs, a retry to wait for, or the DLQ record: always something."""
         deadline = asyncio.timeout(self._deadline_s)
         try:
-            async with deadline:
+            async with deadline:  # the handler runs in this task: its log bindings stay
                 outputs = await self._handler(message)
         except NewsingestError as exc:
             return self._failure(message, exc)
@@ -260,7 +270,7 @@ class StageRunner:
         return outputs
 
     def _bug(self, message: Message, exc: Exception) -> list[Outgoing]:
-        log.exception("handler failed", **self._where(message))
+        log.exception("handler failed")
         return self._dead_letter(message, NewsingestError(repr(exc), reason="internal_error"))
 
     def _failure(self, message: Message, error: NewsingestError) -> list[Outgoing] | _Retry:
@@ -272,8 +282,8 @@ class StageRunner:
                 reason=error.reason,
                 attempts=message.attempts,
                 delay_s=round(delay, 3),
-                error=str(error),
-                **self._where(message),
+                error=redact(str(error)),
+                **_about(error),
             )
             return _Retry(retry_copy(message), delay)
         return self._dead_letter(message, error)
@@ -284,9 +294,8 @@ class StageRunner:
             "record dead-lettered",
             reason=error.reason,
             attempts=message.attempts,
-            error=str(error),
-            url_id=error.url_id,
-            **self._where(message),
+            error=redact(str(error)),
+            **_about(error),
         )
         return [dead_letter(message, error, self.stage, self._dlq_topic, self._version)]
 
@@ -321,7 +330,9 @@ class StageRunner:
                 if partition.revoked or self._stopping:
                     raise _AbandonedError from exc
                 delay = _PRODUCE_RETRY_S[min(attempt, len(_PRODUCE_RETRY_S) - 1)]
-                log.warning("produce failed; retrying", error=repr(exc), delay_s=delay)
+                log.warning(
+                    "produce failed; retrying", stage=self.stage, error=repr(exc), delay_s=delay
+                )
                 await asyncio.sleep(delay)
 
     # --- commits ------------------------------------------------------------
@@ -352,11 +363,13 @@ class StageRunner:
             await self._consumer.commit(offsets)
         except (CommitFailedError, RebalanceInProgressError) as exc:
             self._metrics.commits.labels(self.stage, "failed").inc()
-            log.warning("commit refused by the group; will retry", error=repr(exc))
+            log.warning(
+                "commit refused by the group; will retry", stage=self.stage, error=repr(exc)
+            )
             return
         except KafkaError as exc:
             self._metrics.commits.labels(self.stage, "failed").inc()
-            log.warning("commit failed; will retry", error=repr(exc))
+            log.warning("commit failed; will retry", stage=self.stage, error=repr(exc))
             return
         now = time.time()
         for partition in partitions:
@@ -458,6 +471,11 @@ class StageRunner:
             "partition": message.partition,
             "offset": message.offset,
         }
+
+
+def _about(error: NewsingestError) -> dict[str, str]:
+    """The failed record's id when the error knows it; else the handler's binding stands."""
+    return {"url_id": error.url_id} if error.url_id else {}
 
 
 class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
