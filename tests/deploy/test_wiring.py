@@ -28,6 +28,7 @@ from tests.deploy.manifests import (
     by_kind,
     containers,
     cpu_cores,
+    memory_bytes,
     named,
     settings_env_names,
     workloads,
@@ -167,6 +168,37 @@ def test_enrich_workers_follow_the_cpu_request(
     workers = math.ceil(cpu_cores(container["resources"]["requests"]["cpu"]))
     assert workers >= 1
     assert cpu_cores(container["resources"]["limits"]["cpu"]) >= workers
+
+
+# Peak RSS in MiB, measured by `python -m bench.memory --stages` (bench/README.md, "Memory"):
+# each stage loaded; enrich as its stage process, forkserver and one pool worker after a
+# 5 MB page (the fetch body cap), the pod holding one such worker per requested core.
+MEASURED_PEAK_MIB = {"discover": 78, "fetch": 126, "incidents": 410}
+ENRICH_PEAK_MIB = {"stage": 187, "forkserver": 59, "worker": 161}
+LIMIT_HEADROOM = 1.25
+
+
+def measured_peak_mib(stage: str, cpu_request: str) -> float:
+    if stage != "enrich":
+        return MEASURED_PEAK_MIB[stage]
+    workers = math.ceil(cpu_cores(cpu_request))
+    return (
+        ENRICH_PEAK_MIB["stage"]
+        + ENRICH_PEAK_MIB["forkserver"]
+        + (workers * ENRICH_PEAK_MIB["worker"])
+    )
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_memory_limits_cover_the_measured_peaks(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    for workload in workloads(rendered[overlay]):
+        stage = stage_of(workload)
+        resources = workload["spec"]["template"]["spec"]["containers"][0]["resources"]
+        peak = measured_peak_mib(stage, resources["requests"]["cpu"])
+        limit_mib = memory_bytes(resources["limits"]["memory"]) / 2**20
+        assert limit_mib >= LIMIT_HEADROOM * peak, (stage, limit_mib, peak)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
