@@ -1,12 +1,12 @@
 """Incident-linking benchmark: one strike report against 10,000 open incidents.
 
 Open incidents are synthetic records fed through ``IncidentLinker.restore``
-(the start-up path): scenes drawn around 40 real cities of the region, 24
-militia ids, event days spread over the closing window, two or three sources
-with text fingerprints each, people named. Probe reports are real-length
-articles (the seed texts) with hand-made tags drawn from the same
-distribution, so many share a militia, a cell or a day with hundreds of
-open incidents.
+(the start-up path): scenes drawn around 73 cities of current wars (40 of the
+Middle East, 33 elsewhere; ``--dense``: the 40 only), four militia ids per
+country, event days spread over the closing window, two or three sources with
+text fingerprints each, people named. Probe reports are real-length articles
+(the seed texts) with hand-made tags drawn from the same distribution, so many
+share a militia, a city and a day with dozens of open incidents.
 
 Timed per report, in this one process, in the same run:
 
@@ -17,7 +17,7 @@ Timed per report, in this one process, in the same run:
 * ``features`` feature extraction alone (text sketch, names), the floor of both;
 * ``classify`` the classifier on the same text, what the enrich stage spends on it.
 
-Usage: python bench/incidents.py [--quick] [--open N] [--probes N]
+Usage: python bench/incidents.py [--quick] [--dense] [--open N] [--probes N]
 """
 
 from __future__ import annotations
