@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsingest.classify.casualties import find_casualties
 from newsingest.classify.sentences import split_sentences
 
@@ -45,3 +47,32 @@ def test_no_figures_no_counts() -> None:
         None,
         None,
     )
+
+
+def test_one_dead_without_a_numeral() -> None:
+    killed, _ = _count("A senior commander of an Iran-backed militia has been killed in Baghdad.")
+    assert killed is not None
+    assert [c.number for c in killed.claims] == [1]  # type: ignore[attr-defined]
+    killed, _ = _count("The group said its deputy commander, Abu Taqwa, was killed in a strike.")
+    assert killed is not None
+    assert [(c.number, c.claimant) for c in killed.claims] == [(1, "group")]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No one was killed, the ministry said.",
+        "It was not clear whether anyone was killed.",
+        "Nobody has been killed in the blast.",
+        "Two soldiers and a civilian were killed.",  # plural without a figure: no guess
+    ],
+)
+def test_no_one_and_plurals_are_not_one(text: str) -> None:
+    killed, _ = _count(text)
+    assert killed is None or [c.number for c in killed.claims] != [1]  # type: ignore[attr-defined]
+
+
+def test_all_three_perished() -> None:
+    killed, _ = _count("The result: all three perished.")
+    assert killed is not None
+    assert killed.min == killed.max == 3  # type: ignore[attr-defined]
