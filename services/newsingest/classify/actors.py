@@ -29,6 +29,7 @@ from newsingest.classify.cues import (
     Mention,
     Sentence,
 )
+from newsingest.classify.evidence import in_other_event
 from newsingest.classify.lexicon import CASUALTY_VERBS
 from newsingest.records import Actor, MilitiaRole
 
@@ -59,6 +60,8 @@ _SPEECH_BETWEEN = re.compile(
 _SELF_REPORT = re.compile(
     r"\b(?:said|says|claimed|claims|announced)\b.*\b(?:it|they|its|their|the group)\b"
 )
+# What may stand between "after" and the actor of the attack it introduces: "after a Houthi".
+_OPENS_CLAUSE = re.compile(r" (?:(?:a|an|the|its|their|another|an?other) )?")
 _PASSIVE_BETWEEN = re.compile(r"\b(?:was|were|been|being|is|are)\b")
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:()\"“”]")
 # Between an actor and "killed" when it is the killer: "Israel's military said it had killed".
@@ -71,11 +74,23 @@ _ACTIVE_BETWEEN = re.compile(
 _TARGET_AFTER = re.compile(
     r"^['’]?s? ?(?:[\w-]+ ){0,2}(?:commander|commanders|leader|leaders|"
     r"positions|facilities|bases?|headquarters|sites?|targets|depots?|patrols?|convoy|"
-    r"officials?|official|official's|chief|figure|operative|cells?)\b"
+    r"officials?|official|official's|chief|figure|operative|cells?|hideouts?|camps?|"
+    r"strongholds?|shelters?|tunnels?|checkpoints?|posts?|warehouses?)\b"
     r"|^[\w ,'-]{0,40}\b(?:were|was) (?:killed|hit|struck|targeted|wounded)"
+)
+# A group telling of a strike on itself: "the PMF said a strike hit its positions", "said
+# two of its fighters were killed".
+_SELF_AS_TARGET = re.compile(
+    r"[^.;]{0,80}?\b(?:said|says|reported|announced|confirmed|stated)\b[^.;]{0,100}?"
+    r"(?:\b(?:hit|struck|targeted|bombed|shelled|pounded|killed|wounded|destroyed)"
+    r" (?:[\w-]+ ){0,2}?(?:its|their)\b"
+    r"|\b(?:its|their) (?:[\w'-]+ ){0,5}?(?:was|were|had been|have been|has been)"
+    r" (?:killed|hit|struck|targeted|wounded|destroyed|bombed|shelled))"
 )
 _TARGET_BEFORE_ROLE = re.compile(
     r"\b(?:on|against|targeting|targeted|hit|hitting|struck|striking|killed|killing|"
+    r"bombed|bombing|shelled|shelling|pounded|pounding|raided|raiding|attacked|attacking|"
+    r"ambushed|"
     r"commanders? (?:of|in)|leader (?:of|in)|members? (?:of|in)|"
     r"positions of|facilities of|used by|belonging to|linked to|chief of|head of|"
     r"figure in|official (?:of|in)|fighters (?:of|from))"
@@ -95,7 +110,7 @@ def find_actor(
             weight *= 0.3  # "the army responded with artillery fire": a reply to the news
         agents = _agents(folded, s)
         if "us" in agents and "coalition" in agents:
-            agents.discard("us")  # "US and British jets": one coalition
+            del agents["us"]  # "US and British jets": one coalition
         for agent in agents:
             if agent.startswith("militia:"):
                 votes["militia"] += weight
@@ -140,10 +155,30 @@ def find_roles(
                 continue
             before = folded[max(s.start, m.start - 60) : m.start]
             after = folded[m.end : min(s.end, m.end + 60)]
-            if _TARGET_BEFORE_ROLE.search(before) or _TARGET_AFTER.match(after):
+            if (
+                _TARGET_BEFORE_ROLE.search(before)
+                or _TARGET_AFTER.match(after)
+                or _tells_of_a_strike_on_itself(folded, m.end, min(s.end, m.end + 240))
+            ):
                 roles[mid] = "target"
                 break
     return roles
+
+
+def _tells_of_a_strike_on_itself(folded: str, start: int, end: int) -> bool:
+    if folded.find(" its ", start, end) == -1 and folded.find(" their ", start, end) == -1:
+        return False  # the regex, only where it can match
+    return _SELF_AS_TARGET.match(folded, start, end) is not None
+
+
+def _by_or_blamed(before: str) -> bool:
+    """ "strikes by X", "blamed X": the regexes, only where their words are (most actor cues
+    have neither before them)."""
+    if " by " in before and _BY_BEFORE.search(before):
+        return True
+    blame = "blam" in before or "accus" in before or "attribut" in before
+    blame = blame or "footprints" in before or "hallmarks" in before
+    return blame and _BLAMED_BEFORE.search(before) is not None
 
 
 def _as_actor(value: str) -> Actor:
@@ -151,31 +186,40 @@ def _as_actor(value: str) -> Actor:
     return next((a for a in actors if a == value), "unknown")
 
 
-def _agents(folded: str, s: Sentence) -> set[str]:
-    """Actor cues of the sentence in the agent's place ("militia:<id>" for a named group)."""
-    agents: set[str] = set()
+def _agents(folded: str, s: Sentence) -> dict[str, None]:
+    """Actor cues of the sentence in the agent's place ("militia:<id>" for a named group), in
+    order of appearance."""
+    agents: dict[str, None] = {}
+    elsewhere: dict[str, None] = {}  # agents of another event told in the sentence
     cues = s.cues
     claims_negated = False
+    opener = -1  # end of the latest "after" / "in response to"
     for i, (start, end, (kind, value)) in enumerate(cues):
         if kind == NEGATION and any(
             c[2][0] == CLAIM and 0 <= c[0] - end <= 30 for c in cues[i + 1 : i + 4]
         ):
             claims_negated = True  # "no group claimed the attack"
+        if kind in (AFTER, BACKREF):
+            opener = end
         if kind not in (ACTOR, MILITIA) or AGENT_SUFFIX.match(folded, end):
             continue
         label = f"militia:{value}" if kind == MILITIA else str(value)
         before = folded[max(s.start, start - 40) : start]
-        if (
-            _BY_BEFORE.search(before)
-            or _BLAMED_BEFORE.search(before)
-            or _acts(folded, end, cues[i + 1 : i + 8], claims_negated, before)
-        ):
-            agents.add(label)
+        if _by_or_blamed(before):
+            # "in retaliation for an attack blamed on X": X struck that other attack
+            if not in_other_event(cues, start):
+                agents[label] = None
+        elif _acts(folded, end, cues[i + 1 : i + 8], claims_negated, before):
+            # "struck the port, a day after a Houthi missile landed": the Houthis did that
+            in_clause = opener != -1 and _OPENS_CLAUSE.fullmatch(folded, opener, start)
+            (elsewhere if in_clause else agents)[label] = None
+    if not agents:
+        agents = elsewhere  # the headline's "after" is often the news itself
     if "militia" in agents:
         # "militants" in a sentence that names the group: that group.
         named = [c[2][1] for c in cues if c[2][0] == MILITIA]
-        agents.discard("militia")
-        agents.add(f"militia:{named[0]}" if named else "militia")
+        del agents["militia"]
+        agents[f"militia:{named[0]}" if named else "militia"] = None
     return agents
 
 

@@ -15,13 +15,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from newsingest.classify import lexicon
 from newsingest.classify.dates import TRIGGERS, DateMention
 from newsingest.classify.gazetteer import Gazetteer
-from newsingest.classify.matcher import TermMatcher, fold, term_key
+from newsingest.classify.matcher import ARABIC, ProcliticMatcher, TermMatcher, fold, term_key
 from newsingest.classify.sentences import split_sentences
 from newsingest.records import StrikeType
+
+_NounValue = tuple[StrikeType | None, float]
 
 # Payload kinds.
 NOUN, VERB, OTHER_SENSE, MILITARY, DOMAIN, FRAME = "noun", "verb", "sense", "mil", "dom", "frame"
@@ -130,7 +133,9 @@ class CueFinder:
         for weapon in gazetteer.weapons:
             add(weapon.aliases, (WEAPON, weapon.id))
         _embed_inner_words(terms, gazetteer)
+        arabic = {t: terms.pop(t) for t in [t for t in terms if ARABIC.search(t)]}
         self._matcher: TermMatcher[Payload] = TermMatcher(terms)
+        self._arabic: ProcliticMatcher[Payload] = ProcliticMatcher(arabic)
         self._short_ids = {s: m.id for m in gazetteer.militias for s in (*m.short, *m.acronyms)}
         self._acronyms = frozenset(a for m in gazetteer.militias for a in m.acronyms)
         # "US" (the country) rides along: lower-cased it would be the pronoun "us". No
@@ -161,7 +166,8 @@ class CueFinder:
         si, count = 0, len(sentences)
         table, lookup = self._matcher.table, self._matcher.get
         for match in self._matcher.pattern.finditer(folded):
-            payloads = table.get(match.group()) or lookup(match.group())
+            found = match.group()
+            payloads = table.get(found) or lookup(found)
             if not payloads:
                 continue
             start, end = match.span()
@@ -180,14 +186,20 @@ class CueFinder:
                 if kind == MILITIA:
                     mentions.setdefault(str(payload[1]), []).append(Mention(start, end, si))
         self._add_short_forms(text, sentences, mentions)
-        for found in mentions.values():
-            found.sort(key=lambda m: m.start)
+        if self._arabic.may_match(folded):
+            self._add_arabic(folded, sentences, mentions)
+        for named in mentions.values():
+            named.sort(key=lambda m: m.start)
         return dict(sorted(mentions.items(), key=lambda kv: kv[1][0].start))
 
     def title_sentence(self, title: str) -> Sentence:
         """A title that is not part of the text, as a sentence of its own (no spans)."""
         s = Sentence(0, len(title), TITLE_WEIGHT, -1, is_title=True)
-        for start, end, payloads in self._matcher.find(fold(title)):
+        folded = fold(title)
+        found = self._matcher.find(folded)
+        if self._arabic.may_match(folded):
+            found += self._arabic.find(folded)
+        for start, end, payloads in found:
             for payload in payloads:
                 s.add(start, end, payload)
         for m in self._short_re.finditer(title):
@@ -216,6 +228,23 @@ class CueFinder:
                 mentions.setdefault(mid, []).append(Mention(m.start(), m.end(), si))
                 sentence.add(m.start(), m.end(), (MILITIA, mid))
                 touched.add(si)
+        for si in touched:
+            sentences[si].cues.sort(key=lambda c: c[0])
+
+    def _add_arabic(
+        self, folded: str, sentences: list[Sentence], mentions: dict[str, list[Mention]]
+    ) -> None:
+        starts = [s.start for s in sentences]
+        touched: set[int] = set()
+        for start, end, payloads in self._arabic.find(folded):
+            si = bisect.bisect_right(starts, start) - 1
+            if si < 0 or end > sentences[si].end:
+                continue
+            for payload in payloads:
+                sentences[si].add(start, end, payload)
+                if payload[0] == MILITIA:
+                    mentions.setdefault(str(payload[1]), []).append(Mention(start, end, si))
+            touched.add(si)
         for si in touched:
             sentences[si].cues.sort(key=lambda c: c[0])
 
@@ -257,22 +286,34 @@ def _is_title_line(text: str, start: int, end: int, title: str | None) -> bool:
 
 def _embed_inner_words(terms: dict[str, list[Payload]], gazetteer: Gazetteer) -> None:
     """A phrase inherits the weapon and military words inside it, which the longest match
-    hides: "Iraqi warplanes" is an actor and a weapon, "Iraqi forces" military."""
+    hides: "Iraqi warplanes" and "Iraqi F-16s" are an actor and a weapon, "Iraqi forces"
+    military. A phrase that names a kind of attack keeps its own kind: a "suicide bomber" is
+    no aircraft."""
     weapon_words = {
-        term_key(alias): w.id for w in gazetteer.weapons for alias in w.aliases if " " not in alias
+        term_key(alias): w for w in gazetteer.weapons for alias in w.aliases if " " not in alias
     }
     military_words = {term_key(w) for w in lexicon.MILITARY if " " not in w}
     nouns = {term_key(n): v for n, v in lexicon.ATTACK_NOUNS.items() if " " not in n}
     for term, payloads in terms.items():
-        words = term_key(term).split()
-        if len(words) < 2:
+        key = term_key(term)
+        if " " not in key:
             continue
+        words = key.split()
         if (CLAIM, None) in payloads:  # "claimed the attack" still names an attack
             for word in words:
                 if word in nouns and (NOUN, nouns[word]) not in payloads:
                     payloads.append((NOUN, nouns[word]))
+        if any(p[0] == WEAPON for p in payloads):
+            continue  # a weapon's own name: "Hellfire missile" is not also a "missile"
+        kinds = {cast(_NounValue, p[1])[0] for p in payloads if p[0] == NOUN}
+        # Single-word aliases may hold a hyphen ("F-16s" -> "f 16s"): look for runs of words.
+        runs = (" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+        for run in runs:
+            weapon = weapon_words.get(run)
+            if weapon is None or run == key or (kinds and weapon.strike_type not in kinds):
+                continue
+            if (WEAPON, weapon.id) not in payloads:
+                payloads.append((WEAPON, weapon.id))
         for word in words:
-            if word in weapon_words and (WEAPON, weapon_words[word]) not in payloads:
-                payloads.append((WEAPON, weapon_words[word]))
             if word in military_words and (MILITARY, None) not in payloads:
                 payloads.append((MILITARY, None))

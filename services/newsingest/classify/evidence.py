@@ -1,17 +1,19 @@
 """How strongly each sentence, and so the article, reports an attack that happened.
 
 A sentence's evidence comes from its attack nouns ("air strike") and verbs
-("struck"), confirmed by military words and lowered by whatever says the attack
-is not this article's news: another sense of the word ("strike a deal"), a
-threat or a plan ("vowed to strike"), a negation, a back-reference ("in
-retaliation for the attack"), a background time ("last month", a date weeks
-before publication, "rockets have struck...") or another kind of news (a
-funeral, talks, an election). The article is a strike report when its lead,
-weighted by position, carries strong evidence.
+("struck"; "launched two missiles at a ship", "stormed a checkpoint, killing
+four soldiers" say it without a noun), confirmed by military words and lowered
+by whatever says the attack is not this article's news: another sense of the
+word ("strike a deal"), a threat or a plan ("vowed to strike"), a negation, a
+back-reference ("in retaliation for the attack"), a background time ("last
+month", a date weeks before publication, "rockets have struck...") or another
+kind of news (a funeral, talks, an election). The article is a strike report
+when its lead, weighted by position, carries strong evidence.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -41,6 +43,7 @@ from newsingest.classify.cues import (
     Sentence,
 )
 from newsingest.classify.dates import DateMention, find_dates
+from newsingest.classify.lexicon import KILLED as KILLING_WORDS
 from newsingest.records import StrikeType
 
 THRESHOLD = 1.0
@@ -55,8 +58,10 @@ _OTHER_SENSE_AFTER = re.compile(
     r"balance|compromise|chord|tone|pose|note|record|jackpot|gold)\b"
 )
 # Perfect tense after the lead tells the history: "rockets have also struck US bases".
+# Patterns searched over whole sentences open with a literal and check the word start after
+# it ("ha(?<!\wha)" is "\bha"): the regex engine then skips ahead to the literal, 10x faster.
 _PERFECT = re.compile(
-    r"\b(?:has|have|had)\s+(?:also\s+|repeatedly\s+|previously\s+|often\s+)?(?:been\s+)?"
+    r"ha(?<!\wha)(?:s|ve|d)\s+(?:also\s+|repeatedly\s+|previously\s+|often\s+)?(?:been\s+)?"
     r"(?:struck|hit|targeted|attacked|carried out|launched|fired|bombed|shelled|claimed)\b"
 )
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|announced|added) (?:that )?(?:it|they) $")
@@ -66,6 +71,30 @@ _FACILITY_AFTER = re.compile(
     r"stocks?|stockpiles?|arsenals?|caches?)\b"
 )
 _DETERMINERS = frozenset({"the", "this", "that", "these", "its", "their", "latest"})
+# "launched two missiles at a ship", "fired drones from Yemen toward Eilat": weapons sent at a
+# target are an attack even with no attack noun; "fired a missile into the sea" is a test.
+_LAUNCH_VERBS = frozenset({"launched", "launches", "fired", "fires"})
+_WEAPON_LIST_GAP = re.compile(r"(?:,| and| or| as well as)? (?:an? |the |two |three |several )?")
+_SENT_AT = re.compile(
+    r"(?: (?:from|off|over) [\w'-]+(?: [\w'-]+){0,3}?)?"
+    r" (?:(?P<sea>into (?:the )?(?:sea|water|waters|ocean))|at|toward|towards|against|on|into)\b"
+)
+_PERFECT_BEFORE = re.compile(r"\b(?:has|have|had)(?: also| been| repeatedly)? $")
+_KILLING = frozenset(KILLING_WORDS)
+# A claim of some of the attacks: "claimed two of the attacks", "claiming Sunday's strike";
+# not "a militia that has claimed several attacks" (its history).
+_CLAIMED = re.compile(
+    r"claim(?<!\wclaim)(?<!has claim)(?<!have claim)(?<!had claim)(?<!also claim)"
+    r"(?<!that claim)(?<!which claim)(?<!who claim)"
+    r"(?:ed|ing) (?:[\w']+ ){0,4}?(?:attacks?|strikes?|bombings?|raids?|assaults?|"
+    r"operations?|ambush(?:es)?)\b"
+)
+# Kind of strike a verb names; a state's "bombing" becomes an airstrike in scene.strike_type.
+_VERB_TYPES: dict[str, StrikeType] = {
+    "bombed": "bombing",
+    "bombs": "bombing",
+    "shelled": "artillery",
+}
 
 
 def score_sentence(
@@ -89,6 +118,12 @@ def score_sentence(
     realised = False
     type_votes: dict[StrikeType, float] = {}
     attack_words = has_noun or count(VERB, 0) > 0
+    last_killing = -2 if count(KILLED) else -1  # start of the last "killed"; -2: not looked up
+    if attack_words and not count(CLAIM) and folded.find("claim", s.start, s.end) != -1:
+        found = _CLAIMED.search(folded, s.start, s.end)
+        if found:
+            s.add(found.start(), found.end(), (CLAIM, None))
+            s.cues.sort(key=lambda c: c[0])
     for start, end, (kind, value) in s.cues if attack_words else ():
         if kind == NOUN:
             strike_type, strength = cast(_NounValue, value)
@@ -104,11 +139,24 @@ def score_sentence(
             strength = cast(float, value)
             # "bombed", "shelled", "attacked" say it alone; "hit" or "fired" need a weapon word.
             alone = 1.0 if has_noun or strength >= 0.9 else 0.5
+            word = folded[start:end]
+            sent = _sent_at(folded, s, start, end) if word in _LAUNCH_VERBS else 0
+            if sent < 0:
+                continue  # "fired a missile into the sea"
+            if strength > 0.4 and last_killing == -2:
+                last_killing = _last_killing(folded, s)
+            if sent > 0 or (strength > 0.4 and last_killing > end):
+                # "launched missiles at a ship", "stormed a checkpoint, killing four soldiers"
+                strength, alone = min(1.0, strength + 0.3), 1.0
             score = strength * (1.0 if military else 0.3) * alone
             realised = realised or score >= 0.3
+            verb_type = _VERB_TYPES.get(word)
+            if verb_type:
+                type_votes[verb_type] = type_votes.get(verb_type, 0.0) + 0.5 * score
         elif kind == WEAPON:
-            if _FACILITY_AFTER.match(folded, end, s.end):
-                continue  # "drone and rocket stores": a target, not the weapon used
+            facility = _FACILITY_AFTER.match(folded, end, s.end)
+            if facility and not _verb_between(s.cues, end, facility.end()):
+                continue  # "drone and rocket stores": a target; not "jets struck depots"
             weapon_type = weapon_types[str(value)]
             type_votes[weapon_type] = type_votes.get(weapon_type, 0.0) + 0.5
             score = 0.35
@@ -131,7 +179,8 @@ def score_sentence(
         s.definite = False
         best *= 0.5
     s.claim = not s.background and (
-        count(CLAIM, 0) > 0 or (count(BLAME, 0) > 0 and (attack_words or s.index < 6))
+        count(CLAIM, 0) > 0
+        or (count(BLAME, 0) > 0 and (attack_words or s.index < 6) and _blames_this(s))
     )
     frames, domain = count(FRAME, 0), count(DOMAIN, 0)
     if frames:
@@ -150,6 +199,79 @@ def score_sentence(
     else:
         s.strike_type = None
     s.off_topic = frames + domain + count(IRREALIS, 0) > 0 or military == 0
+
+
+_HARM_STRENGTH = 0.4  # the strength of "killed", "wounded" in lexicon.ATTACK_VERBS
+
+
+def in_other_event(cues: list[Cue], at: int, openers: tuple[str, ...] = (BACKREF, AFTER)) -> bool:
+    """Whether ``at`` follows an opener of another event ("in response to", "days after"),
+    with no attack verb (not a mere "killed") starting a new clause between them."""
+    inside = False
+    for _start, end, (kind, value) in cues:
+        if end > at:
+            break
+        if kind in openers:
+            inside = True
+        elif kind == VERB and cast(float, value) > _HARM_STRENGTH:
+            inside = False
+    return inside
+
+
+def _blames_this(s: Sentence) -> bool:
+    """A blame not inside a clause about another event ("days after a bombing that Turkey
+    blamed on Kurdish militants")."""
+    cues = s.cues
+    return any(kind == BLAME and not in_other_event(cues, start) for start, _, (kind, _) in cues)
+
+
+def _sent_at(folded: str, s: Sentence, start: int, end: int) -> int:
+    """Whether the launch verb at ``start:end`` sends weapons at a target (1), into the sea
+    (-1), or neither (0). Not in the perfect tense: "have fired missiles at ships" is history."""
+    if _PERFECT_BEFORE.search(folded, max(s.start, start - 25), start):
+        return 0
+    last = -1
+    following = bisect.bisect_left(s.cues, end, key=_cue_start)
+    for w_start, w_end, (kind, _) in s.cues[following : following + 5]:
+        if kind != WEAPON or w_start - end > 60:
+            continue
+        if last == -1:
+            gap = folded[end:w_start]
+            if "," in gap or len(gap.split()) > 3:
+                break
+        elif not _WEAPON_LIST_GAP.fullmatch(folded, last, w_start):
+            break
+        last = w_end
+    if last == -1:
+        return 0
+    sent = _SENT_AT.match(folded, last, s.end)
+    if sent is None:
+        return 0
+    return -1 if sent.group("sea") else 1
+
+
+def _cue_start(cue: Cue) -> int:
+    return cue[0]
+
+
+def _verb_between(cues: list[Cue], end: int, stop: int) -> bool:
+    """Whether an attack verb starts between ``end`` and ``stop``."""
+    for start, _, (kind, _) in cues[bisect.bisect_left(cues, end, key=_cue_start) :]:
+        if start >= stop:
+            return False
+        if kind == VERB:
+            return True
+    return False
+
+
+def _last_killing(folded: str, s: Sentence) -> int:
+    """Where the sentence's last killing word starts ("stormed a checkpoint, killing four
+    soldiers"), or -1."""
+    last = -1
+    for start, end, (kind, _) in s.cues:
+        if kind == KILLED and folded[start:end] in _KILLING:
+            last = start
+    return last
 
 
 def local_modifier(cues: list[Cue], at: int, after_counts: bool = False) -> float:
@@ -233,14 +355,33 @@ def _tells_history(folded: str, s: Sentence) -> bool:
 
 def _old_date(text: str, s: Sentence, ref: date | None) -> bool:
     """A date written out that lies more than a week before publication; without a
-    publication date, any written-out date after the lead (the lead gives the news)."""
+    publication date, any written-out date after the lead (the lead gives the news). Not a
+    date in a clause that tells a group's history ("the Houthis, who have fought since 2014")."""
     if ref is None:
-        return s.index > 1 and any(d.explicit for d in sentence_dates(text, s, None))
-    return any(
-        d.explicit
-        and d.day is not None
-        and d.day < ref - timedelta(days=7)
-        # "in January" only when it opens the sentence; "in August 2021" always
-        and (not d.month_only or d.has_year or d.start - s.start < 3)
-        for d in sentence_dates(text, s, ref)
-    )
+        if s.index <= 1:
+            return False
+        dates = [d for d in sentence_dates(text, s, None) if d.explicit]
+    else:
+        dates = [
+            d
+            for d in sentence_dates(text, s, ref)
+            if d.explicit
+            and d.day is not None
+            and d.day < ref - timedelta(days=7)
+            # "in January" only when it opens the sentence; "in August 2021" always
+            and (not d.month_only or d.has_year or d.start - s.start < 3)
+        ]
+    return any(not _in_group_clause(text, s, d.start) for d in dates)
+
+
+_GROUP_CLAUSE = re.compile(r", (?:which|who) ")
+
+
+def _in_group_clause(text: str, s: Sentence, at: int) -> bool:
+    """Whether ``at`` lies in a relative clause opened right after an armed group's name."""
+    opened = None
+    for m in _GROUP_CLAUSE.finditer(text, s.start, at):
+        opened = m.start()
+    if opened is None:
+        return False
+    return any(kind == MILITIA and end == opened for _, end, (kind, _) in s.cues)

@@ -67,9 +67,12 @@ for _t, _strength, _words in (
         1.0,
         _forms("suicide bombing", "car bombing", "suicide attack", "bomb attack", "bombing"),
     ),
+    # The attacker, not the attack, but it names the kind: never the aircraft "bomber".
+    ("bombing", 0.6, _forms("suicide bomber")),
     ("bombing", 0.5, _forms("blast", "explosion")),
     ("raid", 0.7, _forms("raid", "commando raid", "incursion")),
     (None, 0.8, _forms("strike", "barrage", "salvo", "ambush", "armed attack", "targeted killing")),
+    (None, 0.9, ["came under attack", "came under fire", "came under heavy fire"]),
     (None, 0.6, [*_forms("attack", "assault", "shooting attack"), "assassination"]),
 ):
     for _w in _words:
@@ -132,15 +135,15 @@ MILITARY: list[str] = [
     "military", "army", "armed forces", "forces", "troops", "soldier", "soldiers", "service member",
     "service members", "servicemen", "personnel", "militia", "militias", "militiamen", "militant",
     "militants", "fighters", "jihadist", "jihadists", "rebels", "insurgents", "gunmen", "commander",
-    "commanders", "garrison", "outpost", "convoy", "base", "bases", "air base", "airbase",
-    "pentagon", "centcom", "central command", "defence ministry", "defense ministry",
-    "defence official", "defense official", "revolutionary guards", "revolutionary guard", "irgc",
-    "quds force", "air force", "navy", "warship", "warships", "destroyer", "armed group",
-    "armed groups", "paramilitary", "paramilitaries", "security forces", "weapons depot",
-    "ammunition", "munitions", "launcher", "launchers", "sirens", "interceptors", "air defence",
-    "air defences", "air defense", "air defenses", "command centre", "command center",
-    "headquarters", "combatants", "operatives", "war monitor", "ceasefire line", "front line",
-    "frontline",
+    "suicide bomber", "suicide bombers", "commanders", "garrison", "outpost", "convoy", "base",
+    "bases", "air base", "airbase", "pentagon", "centcom", "central command", "defence ministry",
+    "defense ministry", "defence official", "defense official", "revolutionary guards",
+    "revolutionary guard", "irgc", "quds force", "air force", "navy", "warship", "warships",
+    "destroyer", "armed group", "armed groups", "paramilitary", "paramilitaries", "security forces",
+    "weapons depot", "ammunition", "munitions", "launcher", "launchers", "sirens", "interceptors",
+    "air defence", "air defences", "air defense", "air defenses", "command centre",
+    "command center", "headquarters", "combatants", "operatives", "war monitor", "ceasefire line",
+    "front line", "frontline",
 ]
 
 # Words of another kind of news; many of them in a sentence outweigh a lone "strike".
@@ -232,7 +235,7 @@ ACTOR_CUES: dict[str, Actor] = {
         "the coalition", "coalition forces", "coalition jets", "coalition warplanes",
         "coalition aircraft", "international coalition", "global coalition", "arab coalition",
         "us-led coalition", "saudi-led coalition", "britain", "british", "uk", "raf", "allied",
-        "allies", "joint strikes", "emirati-led coalition",
+        "joint strikes", "emirati-led coalition",
     ], "coalition"),
     **dict.fromkeys([
         "iraqi air force", "iraqi warplanes", "iraqi jets", "iraqi f-16s", "iraqi f-16",
@@ -252,6 +255,8 @@ ACTOR_CUES: dict[str, Actor] = {
     **dict.fromkeys([
         "militants", "militant", "militia", "militias", "gunmen", "attackers", "assailants",
         "suicide bomber", "suicide bombers", "jihadists", "rebels", "insurgents", "armed group",
+        "terrorist group", "terrorist groups", "terrorist organisation", "terrorist organisations",
+        "terrorist organization", "terrorist organizations", "terrorists",
     ], "militia"),
 }
 
@@ -261,7 +266,9 @@ CLAIMS: list[str] = [
     "claimed the attack", "claimed the strike", "claimed the attacks", "claimed an attack",
     "claimed the drone attack", "claimed the rocket attack", "took responsibility",
     "said it had launched", "said it launched", "said it fired", "said it had fired",
-    "said it targeted", "said it had targeted",
+    "said it targeted", "said it had targeted", "said they had launched", "said they launched",
+    "said they fired", "said they had fired", "said they targeted", "said they had targeted",
+    "said they had attacked", "said it had attacked",
 ]
 
 # Attribution by others: the actor named after these is the one blamed for the attack.
@@ -279,7 +286,7 @@ DEFENCE: list[str] = [
 # A counter-strike after the lead is a reply to the news, not its actor.
 RESPONSE: list[str] = [
     "responded with", "responded by", "retaliated with", "retaliated by", "hit back",
-    "hit back with", "returned fire", "fired back",
+    "hit back with", "returned fire", "fired back", "later",
 ]
 
 KILLED: list[str] = [

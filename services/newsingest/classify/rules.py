@@ -3,10 +3,11 @@
 One regex pass finds every known term (:mod:`~newsingest.classify.cues`); the
 sentences are scored (:mod:`~newsingest.classify.evidence`); when the lead
 reports a strike, the actor and the groups' roles
-(:mod:`~newsingest.classify.actors`), the scene, the day and the weapons
+(:mod:`~newsingest.classify.actors`), the scene and the day
 (:mod:`~newsingest.classify.scene`) and the casualties
 (:mod:`~newsingest.classify.casualties`) are read from the sentences that report
-the event, the strongest first.
+the event, the strongest first; the weapons are those of these sentences first,
+then the others the article names in war news.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import math
 
 from newsingest.classify import actors, evidence, scene
 from newsingest.classify.casualties import find_casualties
-from newsingest.classify.cues import KILLED, CueFinder
+from newsingest.classify.cues import AFTER, BACKREF, KILLED, CueFinder, Sentence
 from newsingest.classify.dates import reference_day
 from newsingest.classify.gazetteer import Gazetteer
 from newsingest.classify.matcher import fold
@@ -80,8 +81,25 @@ class RuleClassifier:
             ],
             locations=scene.locations(text, folded, sentences, event, self._places),
             event_date=scene.event_date(text, event, ref) if is_strike else None,
-            casualties=find_casualties(
-                text, [(s.start, s.end) for s in event if s.kinds.get(KILLED)], folded
-            ),
+            casualties=find_casualties(text, _harm_sentences(sentences, event), folded),
             weapons=scene.weapon_tags(text, sentences, event, self._weapons),
         )
+
+
+def _harm_sentences(sentences: list[Sentence], event: list[Sentence]) -> list[tuple[int, int]]:
+    """Where the dead and wounded of the event are told: the event's sentences, and the
+    sentence right after one of them ("The result: all three perished.") unless it turns to
+    an earlier event."""
+    event_ids = {id(s) for s in event}
+    spans: list[tuple[int, int]] = []
+    follows = False
+    for s in sentences:
+        in_event = id(s) in event_ids
+        kinds = s.kinds
+        if kinds.get(KILLED) and (
+            in_event
+            or (follows and not s.background and not kinds.get(BACKREF) and not kinds.get(AFTER))
+        ):
+            spans.append((s.start, s.end))
+        follows = in_event
+    return spans

@@ -13,25 +13,35 @@ from newsingest.classify.cues import (
     AFTER,
     BACKREF,
     DEMONYM,
+    DOMAIN,
     IRREALIS,
     LEAD_SENTENCES,
+    MILITARY,
+    MILITIA,
+    NOUN,
     PLACE,
     VERB,
     WEAPON,
     Cue,
     Sentence,
 )
-from newsingest.classify.evidence import sentence_dates
+from newsingest.classify.evidence import in_other_event, sentence_dates
 from newsingest.classify.gazetteer import Place, Weapon
 from newsingest.records import Actor, LocationTag, Span, StrikeType, WeaponTag
 
-_HARM_STRENGTH = 0.4  # the strength of "killed", "wounded" in lexicon.ATTACK_VERBS
 _SPECIFICITY = {"base": 1.0, "site": 1.0, "district": 1.0, "city": 0.9, "province": 0.7}
 _SPECIFICITY_DEFAULT = 0.45  # countries and seas
 _AT_BEFORE = re.compile(
     r"\b(?:at|on|against|toward|towards|into|targeting|hit|hitting|struck|striking)"
     r"(?: the| an?)? (?:[\w'-]+ ){0,1}$"
 )
+# A wire dateline names where the reporter files from, not the scene: "DUBAI, June 13 -",
+# "WASHINGTON (AP) -", "ADEN, Yemen -".
+_DATELINE = re.compile(
+    r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+){0,3}(?:, [A-Z][\w.' -]{1,30}?)?"
+    r"(?:,? [A-Z][a-z]{2,8}\.? [0-3]?\d)?(?: \([A-Za-z .]{1,20}\))? ?[-–—]{1,2} "
+)
+_DATELINE_WEIGHT = 0.25
 _FROM_BEFORE = re.compile(r"\bfrom (?:the |its )?(?:[\w'-]+ ){0,1}$")
 _SAID_BEFORE = re.compile(
     r"\b(?:said|says|announced|told|reported|added|stated|confirmed|claimed)"
@@ -68,7 +78,10 @@ def locations(
     demonyms: dict[int, float] = defaultdict(float)
     pool = event or [s for s in sentences[: LEAD_SENTENCES + 1] if not s.background]
     pool_ids = {id(s) for s in pool}
+    dateline_end = _dateline_end(text, sentences)
     for s in sentences:
+        if not (s.kinds.get(PLACE) or s.kinds.get(DEMONYM)):
+            continue  # most sentences name no place: skip their cues
         in_pool = id(s) in pool_ids
         for start, end, (kind, value) in s.cues:
             if kind == DEMONYM and in_pool:
@@ -83,10 +96,15 @@ def locations(
             weight *= _SPECIFICITY.get(places[index].kind, _SPECIFICITY_DEFAULT)
             modifier = _place_modifier(s.cues, start)
             weight *= modifier
-            if _FROM_BEFORE.search(folded, max(s.start, start - 25), start):
+            window = max(s.start, start - 25)
+            if folded.find("from ", window, start) != -1 and _FROM_BEFORE.search(
+                folded, window, start
+            ):
                 weight *= 0.3  # where the attack came from
             elif modifier == 1.0 and _AT_BEFORE.search(folded, max(s.start, start - 25), start):
                 weight *= 1.3  # what it hit
+            if start < dateline_end:
+                weight *= _DATELINE_WEIGHT
             best[index] = max(best[index], weight)
             total[index] += weight
     scores = {i: best[i] + 0.25 * (total[i] - best[i]) for i in best}
@@ -121,45 +139,60 @@ def event_date(text: str, event: list[Sentence], ref: date | None) -> str | None
 def weapon_tags(
     text: str, sentences: list[Sentence], event: list[Sentence], weapons: Mapping[str, Weapon]
 ) -> list[WeaponTag]:
-    """Weapons named where the event is reported (anywhere, when there is no event)."""
+    """Weapons named in the article: first those of the sentences that report the event, then
+    the others named in war news (a sentence with a military word, an armed group or an attack
+    word), never those of other news ("drone deliveries to customers")."""
+    event_ids = {id(s) for s in event}
     found: dict[str, list[Span]] = {}
-    for s in event or sentences:
+    in_event: dict[str, int] = {}
+    for s in sentences:
+        kinds = s.kinds
+        if not kinds.get(WEAPON):
+            continue
+        if id(s) not in event_ids:
+            armed = kinds.get(MILITARY, 0) + kinds.get(MILITIA, 0)
+            if not (armed or kinds.get(NOUN) or kinds.get(VERB)) or kinds.get(DOMAIN, 0) > armed:
+                continue
         for start, end, (kind, value) in s.cues:
             if kind == WEAPON:
-                found.setdefault(str(value), []).append(Span(text[start:end], start, end))
-    return [
-        WeaponTag(id=wid, name=weapons[wid].name, mentions=spans) for wid, spans in found.items()
-    ]
+                wid = str(value)
+                found.setdefault(wid, []).append(Span(text[start:end], start, end))
+                if id(s) in event_ids:
+                    in_event.setdefault(wid, start)
+    order = sorted(found, key=lambda w: (w not in in_event, in_event.get(w, found[w][0].start)))
+    return [WeaponTag(id=wid, name=weapons[wid].name, mentions=found[wid]) for wid in order]
 
 
 def _prefer_precise(
     ranked: list[int], scores: dict[int, float], places: Sequence[Place]
 ) -> list[int]:
     """A country or a sea is the scene only when nothing more precise is named in it
-    (or, at sea, near it: "off Aden")."""
+    (or, at sea, near it: "60 miles southeast of Aden": an attack at sea belongs to the
+    nearest country named where the event is told)."""
     if not ranked or places[ranked[0]].kind not in ("country", "sea"):
         return ranked
     top = places[ranked[0]]
+    share = 0.1 if top.kind == "sea" else 0.3
     for i in ranked[1:]:
         place = places[i]
         inside = top.country is None or (place.kind != "country" and place.country == top.country)
-        if place.country and inside and scores[i] >= 0.3 * scores[ranked[0]]:
+        if place.country and inside and scores[i] >= share * scores[ranked[0]]:
             return [i, *(j for j in ranked if j != i)]
     return ranked
 
 
+def _dateline_end(text: str, sentences: list[Sentence]) -> int:
+    """Where the dateline of the first body sentence ends (-1 when it has none)."""
+    first = next((s for s in sentences if s.index == 0), None)
+    if first is None or not text[first.start : first.start + 2].isupper():
+        return -1
+    m = _DATELINE.match(text, first.start, first.end)
+    return m.end() if m else -1
+
+
 def _place_modifier(cues: list[Cue], at: int) -> float:
-    """A place or a date after "in response to" / "vowed to" belongs to that other event,
-    unless an attack verb (not a mere "killed") starts a new clause between them."""
-    factor = 1.0
-    for _start, end, (kind, value) in cues:
-        if end > at:
-            break
-        if kind in (BACKREF, IRREALIS, AFTER):
-            factor = 0.35
-        elif kind == VERB and cast(float, value) > _HARM_STRENGTH:
-            factor = 1.0
-    return factor
+    """A place or a date after "in response to" / "vowed to" belongs to that other event."""
+    return 0.35 if in_other_event(cues, at, (BACKREF, IRREALIS, AFTER)) else 1.0
 
 
 def _location_tag(place: Place, mentions: list[Span]) -> LocationTag:

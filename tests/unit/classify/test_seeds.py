@@ -79,3 +79,28 @@ def test_seed_001_unrelated_trailer_changes_nothing(classifier: Classifier) -> N
     without = classifier.classify(text[: text.rindex(trailer)])
     assert with_trailer.strike == without.strike
     assert [m.id for m in with_trailer.militias] == [m.id for m in without.militias]
+
+
+def test_weapons_of_the_event_first_then_the_others_named(classifier: Classifier) -> None:
+    text = seed("002")
+    weapons = [w.id for w in classifier.classify(text).weapons]
+    assert {"jagm", "hellfire", "one_way_attack_uas", "rocket"} <= set(weapons)
+    assert weapons.index("jagm") < weapons.index("ballistic_missile")  # 2020, background
+    for w in classifier.classify(text).weapons:
+        assert all(text[s.start : s.end] == s.text for s in w.mentions)
+
+
+@pytest.mark.parametrize(("prefix", "numbers"), [("000", [1]), ("001", [3]), ("002", [1])])
+def test_dead_written_without_numerals(
+    classifier: Classifier, prefix: str, numbers: list[int]
+) -> None:
+    killed = classifier.classify(seed(prefix)).casualties.killed
+    assert killed is not None
+    assert [c.number for c in killed.claims] == numbers
+
+
+def test_the_alliance_officials_toll_is_kept(classifier: Classifier) -> None:
+    killed = classifier.classify(seed("003")).casualties.killed
+    assert killed is not None
+    assert [c.number for c in killed.claims] == [4, 4]
+    assert "official from the alliance" in {c.claimant for c in killed.claims}
