@@ -5,12 +5,14 @@ one process, classifier already loaded) on:
 
 * the five sample seeds (plain text, 2.9-5.9 KB each),
 * the labelled set of ``tests/data/classifier`` (shorter articles),
-* a 5 KB article: the longest seed, cut at a paragraph end near 5,000 characters,
+* a 5 KB article: the longest seed, cut at the last paragraph end before 5,000 characters
+  (4.7 KB); its time is also given scaled to 5,000 characters, the size the goal is set for,
 
 and, in the same run, ``trafilatura.extract`` on a few HTML pages of
 ``../shared/eval-data/article-extraction-benchmark`` as the baseline: the
 enrich stage pays both per article, so "x faster" says how small a share of
-that stage the classifier takes. The goal is < 1 ms of CPU per 5 KB article.
+that stage the classifier takes. The goal is < 1 ms of CPU per 5 KB article, judged on the
+5 KB article's time scaled to 5,000 characters (per 5 KB), not on its own 4.7 KB.
 
 Usage: python bench/classifier.py [--quick] [--pages N] [--data DIR]
 """
@@ -152,9 +154,13 @@ def main(argv: list[str]) -> int:
         )
     else:
         print(f"no HTML pages under {args.data}: baseline skipped")
-    per_5kb = timings[2].ms_per_item
-    verdict = "meets" if per_5kb < GOAL_MS_PER_5KB else "misses"
-    print(f"5 KB article: {per_5kb:.3f} ms CPU ({verdict} the goal of < {GOAL_MS_PER_5KB} ms)")
+    article = timings[2]
+    verdict = "meets" if article.ms_per_5kb < GOAL_MS_PER_5KB else "misses"
+    print(
+        f"5 KB article ({article.chars:,} chars): {article.ms_per_item:.3f} ms CPU,"
+        f" {article.ms_per_5kb:.3f} ms per 5,000 chars"
+        f" ({verdict} the goal of < {GOAL_MS_PER_5KB} ms per 5 KB)"
+    )
     print(f"median seed size {statistics.median(len(d.text) for d in seeds):.0f} chars")
     return 0
 
