@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
@@ -160,9 +161,7 @@ class App:
             settings=self.settings.runner,
             metrics=self.metrics,
             service_version=__version__,
-            # Fetch deadlines count network time only (per try, retries within a budget);
-            # the runner's wall clock would also count the wait for a host's politeness slot.
-            handler_bounds_time=stage == "fetch",
+            deadline_s=fetch_backstop_s(self.settings) if stage == "fetch" else None,
         )
         self.health.stages[stage] = runner.joined
         return runner
@@ -233,6 +232,20 @@ class App:
             await asyncio.sleep(_LOOP_TICK_S)
             lag = time.perf_counter() - before - _LOOP_TICK_S
             self.metrics.event_loop_lag_seconds.set(max(0.0, lag))
+
+
+def fetch_backstop_s(settings: Settings) -> float:
+    """The runner's limit for one fetch: a backstop against a hang, not the fetch deadline.
+
+    Fetch deadlines count network time only (per try, retries within the runner's
+    processing timeout); a record may also queue for its host's politeness slot
+    behind the partition's other records for that host, each spaced by the host
+    delay (or Crawl-delay, capped) and taking up to one fetch deadline.
+    """
+    fetch, runner = settings.fetch, settings.runner
+    ahead = math.ceil(runner.max_in_flight_per_partition / fetch.max_per_host)
+    spacing = max(fetch.host_delay_s, fetch.max_crawl_delay_s) + fetch.total_timeout_s
+    return runner.processing_timeout_s + ahead * spacing
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

@@ -173,6 +173,11 @@ class FetchSettings(_Group):
     retry_after_cap_s: float = Field(30.0, ge=0, description="Cap on a server's Retry-After.")
     robots: bool = Field(True, description="Obey robots.txt.")
     robots_ttl_s: float = Field(86_400.0, gt=0, description="robots.txt cache lifetime.")
+    max_crawl_delay_s: float = Field(
+        10.0,
+        ge=0,
+        description="Longest robots.txt Crawl-delay honoured; a longer one is cut to this.",
+    )
     ssrf_guard: bool = Field(True, description="Refuse private, loopback and metadata addresses.")
     allow: CommaList = Field(
         default_factory=list,

@@ -81,6 +81,7 @@ class GuardedClient:
                 user_agent=settings.user_agent,
                 ttl_s=settings.robots_ttl_s,
                 metrics=metrics,
+                max_crawl_delay_s=settings.max_crawl_delay_s,
             )
             if settings.robots
             else None

@@ -93,11 +93,11 @@ class StageRunner:
         settings: RunnerSettings,
         metrics: Metrics,
         service_version: str,
-        handler_bounds_time: bool = False,
+        deadline_s: float | None = None,
     ) -> None:
-        """``handler_bounds_time``: the handler enforces deadlines of its own (fetch: on
-        network time, not on time queued for a host), so the runner adds none; its
-        wall-clock deadline would also count those politeness waits."""
+        """``deadline_s``: wall-clock limit of one handler call (default
+        ``settings.processing_timeout_s``); a stage whose handler bounds its own
+        work gives a longer one as a backstop against a hang."""
         self.stage = stage
         self._consumer = consumer
         self._topics = list(topics)
@@ -107,7 +107,7 @@ class StageRunner:
         self._settings = settings
         self._metrics = metrics
         self._version = service_version
-        self._deadline_s = None if handler_bounds_time else settings.processing_timeout_s
+        self._deadline_s = deadline_s or settings.processing_timeout_s
         self._partitions: dict[TopicPartition, _Partition] = {}
         self._seeding: set[asyncio.Task[None]] = set()
         self._in_flight = 0
