@@ -133,8 +133,8 @@ class App:
         publisher = self.publisher
         assert publisher is not None
 
-        async def emit(url: UrlRecord) -> None:
-            await publisher.publish([url_output(url, topics)])
+        async def emit(urls: Sequence[UrlRecord]) -> None:
+            await publisher.publish([url_output(url, topics) for url in urls])
 
         discoverer = Discoverer(self.settings, self.metrics, emit=emit, seen=seen, http=http)
         joined = asyncio.Event()

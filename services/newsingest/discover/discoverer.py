@@ -39,7 +39,8 @@ from newsingest.urls import url_record
 
 log = structlog.get_logger(__name__)
 
-Emit = Callable[[UrlRecord], Awaitable[None]]
+Emit = Callable[[Sequence[UrlRecord]], Awaitable[None]]
+"""Submit records to news.urls; returns once the broker acknowledged them all."""
 
 DOCUMENT_TYPES = frozenset(
     {
@@ -57,6 +58,7 @@ DOCUMENT_TYPES = frozenset(
 )
 MAX_CHILD_SITEMAPS = 50  # per index and poll: the newest ones, by order of the index
 MAX_CONCURRENT_POLLS = 4
+SUBMIT_BATCH = 500  # new URLs emitted (and then remembered) together
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,24 +198,29 @@ class Discoverer:
         self, source: Source, base_url: str, document: Document, result: PollResult
     ) -> None:
         origin: UrlSource = "feed" if document.kind == "feed" else "sitemap"
+        fresh: list[UrlRecord] = []
         for link in document.links:
             record = self._record(link, base_url, origin, source)
             if record is None:
                 result.invalid += 1
                 self._count(source, "error")
-                continue
-            if record.url_id in self._in_progress or not await self.seen.is_new(record.url_id):
+            elif record.url_id in self._in_progress or not await self.seen.is_new(record.url_id):
                 result.seen += 1
                 self._count(source, "seen")
-                continue
-            self._in_progress.add(record.url_id)
-            try:
-                await self._emit(record)
-                await self.seen.remember(record.url_id)
-            finally:
-                self._in_progress.discard(record.url_id)
-            result.new += 1
-            self._count(source, "new")
+            else:
+                self._in_progress.add(record.url_id)
+                fresh.append(record)
+        try:
+            # In batches, each emitted and then remembered: one broker round trip per
+            # batch instead of two per URL (a 50,000-URL sitemap took minutes).
+            for start in range(0, len(fresh), SUBMIT_BATCH):
+                batch = fresh[start : start + SUBMIT_BATCH]
+                await self._emit(batch)
+                await self.seen.remember([record.url_id for record in batch])
+                result.new += len(batch)
+                self._count(source, "new", len(batch))
+        finally:
+            self._in_progress.difference_update(record.url_id for record in fresh)
 
     def _record(
         self, link: Link, base_url: str, origin: UrlSource, source: Source
@@ -229,8 +236,8 @@ class Discoverer:
             log.info("unusable link", stage="discover", source=source.name, url=redact(link.url))
             return None
 
-    def _count(self, source: Source, outcome: str) -> None:
-        self._metrics.discovered.labels(source=source.name, outcome=outcome).inc()
+    def _count(self, source: Source, outcome: str, count: int = 1) -> None:
+        self._metrics.discovered.labels(source=source.name, outcome=outcome).inc(count)
 
 
 def _short(title: str | None) -> str | None:

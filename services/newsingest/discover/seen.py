@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol
 
@@ -29,8 +30,8 @@ class SeenUrls(Protocol):
         """True when ``url_id`` has not been submitted before."""
         ...
 
-    async def remember(self, url_id: str) -> None:
-        """Record ``url_id`` as submitted; returns once that is durable."""
+    async def remember(self, url_ids: Sequence[str]) -> None:
+        """Record ``url_ids`` as submitted; returns once that is durable."""
         ...
 
 
@@ -43,8 +44,8 @@ class MemorySeenUrls:
     async def is_new(self, url_id: str) -> bool:
         return url_id not in self.ids
 
-    async def remember(self, url_id: str) -> None:
-        self.ids.add(url_id)
+    async def remember(self, url_ids: Sequence[str]) -> None:
+        self.ids.update(url_ids)
 
 
 class KafkaSeenUrls:
@@ -61,7 +62,6 @@ class KafkaSeenUrls:
         self._ids: set[bytes] = set()
         self._tail: asyncio.Task[None] | None = None
         self._started = False
-        self._sending = asyncio.Lock()
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -125,15 +125,16 @@ class KafkaSeenUrls:
     async def is_new(self, url_id: str) -> bool:
         return _packed(url_id.encode()) not in self._ids
 
-    async def remember(self, url_id: str) -> None:
-        # One record per produce request: the embedded broker (Tansu) reports the end
-        # offset of a multi-record batch as base + 1, so start-up reads stopping at the
-        # end offset would miss the rest of such a batch. New URLs are few; it costs little.
-        async with self._sending:
-            await self._producer.send_and_wait(
-                self._topic, key=url_id.encode(), value=utc_now().encode()
-            )
-        self._ids.add(_packed(url_id.encode()))
+    async def remember(self, url_ids: Sequence[str]) -> None:
+        # Sent together, acknowledged together. (The embedded broker reports the end of
+        # a multi-record batch short; read_table reads on past the end offsets for that.)
+        now = utc_now().encode()
+        sent = [
+            await self._producer.send(self._topic, key=url_id.encode(), value=now)
+            for url_id in url_ids
+        ]
+        await asyncio.gather(*sent)
+        self._ids.update(_packed(url_id.encode()) for url_id in url_ids)
 
 
 def _packed(key: bytes) -> bytes:

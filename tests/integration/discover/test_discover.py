@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+from collections.abc import Sequence
 
 from newsingest.config import DiscoverSettings, FetchSettings, Settings
 from newsingest.discover import Discoverer, MemorySeenUrls, Source
@@ -59,8 +60,8 @@ async def test_new_links_once_with_hints_and_conditional_get(
     )
     metrics, net, emitted = Metrics(), LoopbackOnly(), list[UrlRecord]()
 
-    async def emit(record: UrlRecord) -> None:
-        emitted.append(record)
+    async def emit(records: Sequence[UrlRecord]) -> None:
+        emitted.extend(records)
 
     async with GuardedClient(
         settings.fetch, metrics, resolver=net.resolve, connect=net.connect
@@ -108,8 +109,8 @@ async def test_a_failing_source_is_counted_and_the_others_still_polled(
     settings = Settings(fetch=discover_fetch_settings)
     metrics, net, emitted = Metrics(), LoopbackOnly(), list[UrlRecord]()
 
-    async def emit(record: UrlRecord) -> None:
-        emitted.append(record)
+    async def emit(records: Sequence[UrlRecord]) -> None:
+        emitted.extend(records)
 
     broken = [
         Source(name="missing", url=feed_origin.url("/nope.xml")),

@@ -3,7 +3,7 @@ discover stage: the seen memory is the compacted topic on a real broker."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsingest.broker import Cluster
@@ -21,8 +21,8 @@ async def discover_once(settings: Settings, origin: Origin) -> tuple[list[UrlRec
     """One life of the stage: start, poll every source once, stop. Returns what it emitted."""
     emitted: list[UrlRecord] = []
 
-    async def emit(record: UrlRecord) -> None:
-        emitted.append(record)
+    async def emit(records: Sequence[UrlRecord]) -> None:
+        emitted.extend(records)
 
     metrics, net = Metrics(), LoopbackOnly()
     async with (
@@ -60,3 +60,24 @@ async def test_each_new_url_once_across_two_restarts(
     assert sorted(r.url for r in first) == [f"https://news.test/a/{i}" for i in range(4)]
     assert sorted(r.url for r in second) == [f"https://news.test/a/{i}" for i in range(4, 7)]
     assert third == []
+
+
+async def test_a_large_document_goes_in_batches_and_is_remembered_whole(
+    make_settings: Callable[..., Settings],
+    feed_origin: Origin,
+    documents: Documents,
+    discover_fetch_settings: FetchSettings,
+) -> None:
+    # More new links than one submit batch: several multi-record batches on the seen
+    # topic, all of which a restart must read back.
+    settings = make_settings(
+        fetch=discover_fetch_settings,
+        discover=DiscoverSettings(poll_interval_s=3600, jitter=0),
+    )
+    publish(documents, feed_origin, articles=1_300)
+    first, _ = await discover_once(settings, feed_origin)
+    again, remembered = await discover_once(settings, feed_origin)
+
+    assert len(first) == len({r.url_id for r in first}) == 1_300
+    assert remembered == 1_300
+    assert again == []
