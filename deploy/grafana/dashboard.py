@@ -266,6 +266,12 @@ ROWS: list[tuple[str, list[tuple[str, str, list[tuple[str, str]], str]]]] = [
                 "Partitions paused for backpressure.",
             ),
             (
+                "Retries waiting",
+                "short",
+                [(f"sum by (stage) (newsingest_retries_waiting{{{STAGE}}})", "{{stage}}")],
+                "Failed records backing off before their retry.",
+            ),
+            (
                 "Event-loop lag",
                 "s",
                 [

@@ -49,6 +49,12 @@ class Metrics:
         self.in_flight = Gauge(
             "newsingest_in_flight", "Records being processed.", ["stage"], registry=r
         )
+        self.retries_waiting = Gauge(
+            "newsingest_retries_waiting",
+            "Failed records backing off before their retry (no in-flight slot held).",
+            ["stage"],
+            registry=r,
+        )
         self.paused_partitions = Gauge(
             "newsingest_paused_partitions",
             "Partitions paused for backpressure.",

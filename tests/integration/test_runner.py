@@ -222,15 +222,19 @@ async def test_a_retry_backing_off_is_abandoned_at_stop_and_redelivered(
     ):
         await publisher.publish(_numbered(topics.urls, (0, 1)))
         stop = asyncio.Event()
+        metrics = Metrics()
         task = asyncio.create_task(
-            make_runner(cluster, settings, handler, publisher, "s5").run(stop)
+            make_runner(cluster, settings, handler, publisher, "s5", metrics).run(stop)
         )
         await asyncio.wait_for(failed.wait(), 30)
         await read_topic(cluster, topics.pages, 1)  # the record behind it is done
+        waiting = metrics.registry.get_sample_value("newsingest_retries_waiting", {"stage": "s5"})
         stop.set()
         stopped_at = time.monotonic()
         await task
         stop_took = time.monotonic() - stopped_at
+        assert waiting == 1
+        assert metrics.registry.get_sample_value("newsingest_retries_waiting", {"stage": "s5"}) == 0
 
         # The retry never left, and nothing from the waiting record on was committed.
         with pytest.raises(TimeoutError):

@@ -305,6 +305,7 @@ class StageRunner:
         """Back off in a task of its own: the record's in-flight slot is free meanwhile."""
         task = asyncio.create_task(self._retry_later(partition, message, retry))
         partition.waiting.add(task)
+        self._metrics.retries_waiting.labels(self.stage).inc()
         task.add_done_callback(lambda t: self._waited(partition, t))
 
     async def _retry_later(self, partition: _Partition, message: Message, retry: _Retry) -> None:
@@ -316,6 +317,7 @@ class StageRunner:
 
     def _waited(self, partition: _Partition, task: asyncio.Task[None]) -> None:
         partition.waiting.discard(task)
+        self._metrics.retries_waiting.labels(self.stage).dec()
         if not self._stopping:
             self._dispatch()
 
