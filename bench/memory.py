@@ -32,7 +32,14 @@ counted once, close to what the container's memory cgroup charges.
 
 Peak RSS of each stage under the end-to-end load is reported by ``bench.e2e``.
 
+``--incidents-breakdown``: where an open incident's memory goes. In this one
+process, the 10,000 synthetic incident records are encoded as the compacted
+topic holds them, then decoded and restored through the stage's start-up path
+under ``tracemalloc``; it prints what stays allocated per open incident,
+grouped by the line that allocated it.
+
 Usage: python -m bench.memory [--quick] [--in-flight N] [--stages [--only STAGE,...]]
+       python -m bench.memory --incidents-breakdown [--open N]
 """
 
 from __future__ import annotations
@@ -40,11 +47,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import random
 import re
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -415,6 +424,53 @@ async def stages(quick: bool, only: Sequence[str] = STAGES) -> list[dict[str, An
     return results
 
 
+def incidents_breakdown(open_incidents: int, top: int = 15) -> dict[str, Any]:
+    """What stays allocated after restoring ``open_incidents`` records, by allocating line."""
+    from bench.incidents import Scenes, synthetic_incident
+    from newsingest.incidents import IncidentLinker
+    from newsingest.incidents.stage import IncidentStage
+
+    rng = random.Random(9)
+    scenes = Scenes(dense=False)
+    records = [synthetic_incident(rng, scenes, n, 10) for n in range(open_incidents)]
+    table = [(r.incident_id.encode(), encode(r)) for r in records]
+    del records
+    warm = IncidentStage(IncidentLinker())  # gazetteer and code paths loaded outside the trace
+    warm.restore(*table[0])
+    del warm
+    gc.collect()
+    tracemalloc.start()
+    stage = IncidentStage(IncidentLinker())
+    for key, value in table:
+        stage.restore(key, value)
+    gc.collect()
+    snapshot = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    assert stage.linker.open_count == open_incidents
+    root = str(Path(__file__).resolve().parents[1]) + "/"
+    lines = snapshot.statistics("lineno")
+    return {
+        "open_incidents": open_incidents,
+        "record_bytes": sum(len(value) for _, value in table) / len(table),
+        "traced_bytes": sum(s.size for s in lines),
+        "top": [
+            (f"{s.traceback[0].filename.removeprefix(root)}:{s.traceback[0].lineno}", s.size)
+            for s in lines[:top]
+        ],
+    }
+
+
+def report_breakdown(result: dict[str, Any]) -> None:
+    n = result["open_incidents"]
+    print(
+        f"{n:,} open incidents restored (records of {result['record_bytes']:.0f} bytes on "
+        f"the topic): {result['traced_bytes'] / 2**20:.1f} MiB traced, "
+        f"{result['traced_bytes'] / n:.0f} bytes per open incident"
+    )
+    for where, size in result["top"]:
+        print(f"{size / 2**20:8.1f} MiB {size / n:7.0f} B/incident  {where}")
+
+
 def report_stages(results: list[dict[str, Any]]) -> None:
     print("stage      idle MB  loaded MB  worker idle/loaded MB  tree PSS idle/loaded MB  load")
     for r in results:
@@ -459,7 +515,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--stages", action="store_true", help="every stage idle and loaded (k8s sizing)"
     )
     parser.add_argument("--only", default=",".join(STAGES), help="with --stages: which ones")
+    parser.add_argument(
+        "--incidents-breakdown",
+        action="store_true",
+        help="where open incidents' memory goes (tracemalloc, in this process)",
+    )
+    parser.add_argument("--open", type=int, default=OPEN_INCIDENTS, help="open incidents")
     args = parser.parse_args(argv)
+    if args.incidents_breakdown:
+        breakdown = incidents_breakdown(args.open)
+        report_breakdown(breakdown)
+        return breakdown
     logging.getLogger("aiokafka").setLevel(logging.ERROR)
     if args.stages:
         per_stage = asyncio.run(stages(args.quick, args.only.split(",")))
