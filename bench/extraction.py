@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import trafilatura
 
@@ -138,7 +139,7 @@ def newsingest(html: str, url: str) -> str:
         return ""
 
 
-def _trafilatura_with(**options: bool) -> Extractor:
+def _trafilatura_with(**options: Any) -> Extractor:
     def extract(html: str, url: str) -> str:
         return trafilatura.extract(html, **options) or ""
 
