@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class Publisher:
         self._producer = producer
         self._metrics = metrics
         self._started = False
+        # Made once per topic: labels() validates and locks on every call.
+        self._produce_seconds = functools.cache(metrics.produce_seconds.labels)
 
     async def start(self) -> None:
         if not self._started:
@@ -79,7 +82,7 @@ class Publisher:
             if isinstance(result, BaseException):
                 self._metrics.produce_errors.labels(topic).inc()
             else:
-                self._metrics.produce_seconds.labels(topic).observe(elapsed)
+                self._produce_seconds(topic).observe(elapsed)
         for result in results:
             if isinstance(result, BaseException):
                 raise result

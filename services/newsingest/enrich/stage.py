@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 
@@ -20,6 +21,9 @@ class Enricher:
     def __init__(self, pool: WorkerPool, settings: EnrichSettings, metrics: Metrics) -> None:
         self._settings = settings
         self._metrics = metrics
+        # Metric children made once per label value: labels() validates and locks.
+        self._removed = functools.cache(metrics.removed_segments.labels)
+        self._tags = functools.cache(metrics.tags.labels)
         # One job queued behind each busy worker, so that no worker waits for the event loop;
         # a queued job may wait for the one ahead of it, hence twice the deadline.
         self._batcher = Batcher(
@@ -44,7 +48,7 @@ class Enricher:
     def _count(self, article: ArticleRecord) -> None:
         removed = Counter(removal.reason for removal in article.removed)
         for reason, count in removed.items():
-            self._metrics.removed_segments.labels(reason).inc(count)
+            self._removed(reason).inc(count)
         tags = article.tags
         for kind, found in (
             ("strike", 1 if tags.strike.is_strike else 0),
@@ -53,4 +57,4 @@ class Enricher:
             ("weapon", len(tags.weapons)),
         ):
             if found:
-                self._metrics.tags.labels(kind).inc(found)
+                self._tags(kind).inc(found)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import itertools
 import time
 from collections import deque
@@ -108,6 +109,11 @@ class StageRunner:
         self._metrics = metrics
         self._version = service_version
         self._deadline_s = deadline_s or settings.processing_timeout_s
+        # Children of the per-record metrics, made once: labels() validates and locks.
+        self._records_in = metrics.records_in.labels(stage)
+        self._in_flight_gauge = metrics.in_flight.labels(stage)
+        self._processing_seconds = metrics.processing_seconds.labels(stage)
+        self._records_out = functools.cache(lambda topic: metrics.records_out.labels(stage, topic))
         self._partitions: dict[TopicPartition, _Partition] = {}
         self._seeding: set[asyncio.Task[None]] = set()
         self._in_flight = 0
@@ -167,7 +173,7 @@ class StageRunner:
                         )
                         partition.offsets.add(record.offset)
                         partition.backlog.append(message)
-                        self._metrics.records_in.labels(self.stage).inc()
+                        self._records_in.inc()
                 self._dispatch()
         finally:
             stop_wait.cancel()
@@ -210,13 +216,13 @@ class StageRunner:
         task = asyncio.create_task(self._process(partition, message), context=contextvars.Context())
         partition.tasks.add(task)
         self._in_flight += 1
-        self._metrics.in_flight.labels(self.stage).inc()
+        self._in_flight_gauge.inc()
         task.add_done_callback(lambda t: self._finished(partition, t))
 
     def _finished(self, partition: _Partition, task: asyncio.Task[None]) -> None:
         partition.tasks.discard(task)
         self._in_flight -= 1
-        self._metrics.in_flight.labels(self.stage).dec()
+        self._in_flight_gauge.dec()
         if not self._stopping:
             self._dispatch()
 
@@ -230,9 +236,7 @@ class StageRunner:
                 self._wait_to_retry(partition, message, outcome)
             elif await self._deliver(partition, message, outcome):
                 log.debug("record processed", outputs=len(outcome))
-            self._metrics.processing_seconds.labels(self.stage).observe(
-                time.perf_counter() - started
-            )
+            self._processing_seconds.observe(time.perf_counter() - started)
 
     async def _deliver(
         self, partition: _Partition, message: Message, outputs: Sequence[Outgoing]
@@ -266,7 +270,7 @@ class StageRunner:
         except Exception as exc:  # a bug must not stop the partition: dead-letter the record
             return self._bug(message, exc)
         for output in outputs:
-            self._metrics.records_out.labels(self.stage, output.topic).inc()
+            self._records_out(output.topic).inc()
         return outputs
 
     def _bug(self, message: Message, exc: Exception) -> list[Outgoing]:
