@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +21,19 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 NEWSINGEST = str(Path(sys.executable).with_name("newsingest"))
 
 
-def _env(**extra: str) -> dict[str, str]:
+def _env(extra: Mapping[str, str] = {}) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSINGEST_")}
     env.update({"NEWSINGEST_LOG_FORMAT": "json", "NEWSINGEST_ENRICH_WORKERS": "1", **extra})
     return env
 
 
-async def _newsingest(*args: str, stdin: bytes | None = None, **env: str) -> tuple[int, bytes]:
+async def _newsingest(
+    *args: str, stdin: bytes | None = None, env: Mapping[str, str] = {}
+) -> tuple[int, bytes]:
     process = await asyncio.create_subprocess_exec(
         NEWSINGEST,
         *args,
-        env=_env(**env),
+        env=_env(env),
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -88,15 +91,15 @@ async def test_fetch_prints_the_page_or_the_reason() -> None:
     async with Origin(pages) as origin:
         allow = {"NEWSINGEST_FETCH_ALLOW": origin.allow, "NEWSINGEST_FETCH_RETRIES": "0"}
         path = next(iter(pages))
-        code, out = await _newsingest("fetch", origin.url(path), **allow)
+        code, out = await _newsingest("fetch", origin.url(path), env=allow)
         assert code == 0
         (page,) = _lines(out)
         assert page["status"] == 200
         assert "body" not in page  # omitted without --body, not printed empty
         assert page["schema"] == "newsingest.page/1"
-        code, out = await _newsingest("fetch", "--body", origin.url(path), **allow)
+        code, out = await _newsingest("fetch", "--body", origin.url(path), env=allow)
         assert _lines(out)[0]["body"] == pages[path].body.decode()
-        code, out = await _newsingest("fetch", origin.url("/nope"), **allow)
+        code, out = await _newsingest("fetch", origin.url("/nope"), env=allow)
         assert code == 1
         assert _lines(out)[0]["reason"] == "http_4xx"
     code, out = await _newsingest("fetch", "http://169.254.169.254/latest/meta-data/")
@@ -112,17 +115,17 @@ async def test_submit_then_tail(make_settings: SettingsFactory) -> None:
         "NEWSINGEST_TOPICS_URLS": settings.topics.urls,
     }
     urls = ["https://Example.com/a?utm_source=feed", "https://news.test/b#top"]
-    code, out = await _newsingest("submit", *urls, **env)
+    code, out = await _newsingest("submit", *urls, env=env)
     assert code == 0
     assert [r["url"] for r in _lines(out)] == ["https://example.com/a", "https://news.test/b"]
     code, out = await _newsingest(
-        "tail", settings.topics.urls, "--from-beginning", "--count", "2", "--timeout", "20", **env
+        "tail", settings.topics.urls, "--from-beginning", "--count", "2", "--timeout", "20", env=env
     )
     assert code == 0
     records = _lines(out)
     assert sorted(r["url"] for r in records) == ["https://example.com/a", "https://news.test/b"]
     assert {r["source"] for r in records} == {"cli"}
-    code, _ = await _newsingest("submit", "not a url", **env)
+    code, _ = await _newsingest("submit", "not a url", env=env)
     assert code == 2
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import jsonschema
 import pytest
 
 from newsingest.app import App
-from newsingest.config import ApiSettings, EnrichSettings, FetchSettings, RunnerSettings
+from newsingest.config import (
+    ApiSettings,
+    EnrichSettings,
+    FetchSettings,
+    RunnerSettings,
+    Settings,
+)
+from newsingest.runner import Message
 from newsingest.schemas import load
 from tests.conftest import SettingsFactory
 from tests.integration.origin import Origin, Page, seed_pages
@@ -44,7 +50,7 @@ async def origin() -> AsyncIterator[Origin]:
         yield server
 
 
-def _settings(make_settings: SettingsFactory, origin: Origin) -> Any:
+def _settings(make_settings: SettingsFactory, origin: Origin) -> Settings:
     return make_settings(
         fetch=FetchSettings(allow=[origin.allow], host_delay_s=0, max_per_host=4, retries=0),
         enrich=EnrichSettings(workers=2),
@@ -119,7 +125,7 @@ async def test_submitted_urls_end_on_articles_strikes_and_dlq(
     assert 'newsingest_records_dlq_total{reason="http_4xx",stage="fetch"}' in metrics
 
 
-async def _reopen(app: App, topic: str, count: int) -> list[Any]:
+async def _reopen(app: App, topic: str, count: int) -> list[Message]:
     """Read a topic after the app stopped (its embedded broker is external here)."""
     from newsingest.broker import Cluster
 

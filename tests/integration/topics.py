@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import orjson
 from aiokafka import TopicPartition
@@ -35,5 +36,7 @@ async def read_topic(
     return found
 
 
-def values(messages: list[Message]) -> list[dict[str, object]]:
+def values(messages: list[Message]) -> list[dict[str, Any]]:
+    """The decoded JSON of each record: untyped, as a consumer outside the service sees it
+    (tests that rely on its shape validate it against the published JSON Schemas)."""
     return [orjson.loads(m.value or b"null") for m in messages]

@@ -56,7 +56,7 @@ def misfit(cls: type[object], mutate: dict[str, object]) -> str:
     value = orjson.loads(encode(page()))
     value.update(mutate)
     with pytest.raises(InvalidRecordError) as caught:
-        decode(cls, orjson.dumps(value))  # type: ignore[type-var]
+        decode(cls, orjson.dumps(value))
     return str(caught.value)
 
 

@@ -18,7 +18,7 @@ from newsingest.metrics import Metrics
 from newsingest.records import PageRecord
 from newsingest.urls import url_record
 from tests.integration.fetch.conftest import fetch_settings
-from tests.integration.fetch.origin import Origin, respond
+from tests.integration.fetch.origin import Origin, Request, respond
 from tests.integration.fetch.routes import CP1252_PAGE, GOOD_HTML, hostile_routes
 
 FAILURES = {
@@ -105,7 +105,7 @@ async def test_retry_after_is_honoured_then_the_page_is_served(
     unavailable = respond(503, headers={"Retry-After": "1"})
     good = respond(200, GOOD_HTML.encode(), {"Content-Type": "text/html"})
 
-    async def flaky(request, writer):  # type: ignore[no-untyped-def]
+    async def flaky(request: Request, writer: asyncio.StreamWriter) -> None:
         nonlocal calls
         calls += 1
         await (unavailable if calls == 1 else good)(request, writer)

@@ -4,6 +4,7 @@ here can send a packet beyond loopback, even with the guard broken."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from newsingest.config import FetchSettings
 from newsingest.errors import FetchError
 from newsingest.fetch import Fetcher
+from newsingest.metrics import Metrics
 from newsingest.records import UrlRecord, stable_id
 from tests.integration.fetch.conftest import LoopbackOnly, fetch_settings
 from tests.integration.fetch.origin import Origin, Request, respond
@@ -133,9 +135,9 @@ async def test_the_connection_goes_to_the_checked_address(
     """
     hosts: list[str] = []
 
-    async def public_page(request: Request, writer: object) -> None:
+    async def public_page(request: Request, writer: asyncio.StreamWriter) -> None:
         hosts.append(request.headers["host"])
-        await respond(200, b"<p>public</p>", {"Content-Type": "text/html"})(request, writer)  # type: ignore[arg-type]
+        await respond(200, b"<p>public</p>", {"Content-Type": "text/html"})(request, writer)
 
     public = origin_factory({"*": public_page})
     internal = origin_factory(
@@ -170,7 +172,5 @@ async def test_the_safety_net_catches_a_broken_guard(
     net.dialled.clear()
 
 
-def _metrics():  # type: ignore[no-untyped-def]
-    from newsingest.metrics import Metrics
-
+def _metrics() -> Metrics:
     return Metrics()

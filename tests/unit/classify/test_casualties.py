@@ -6,9 +6,10 @@ import pytest
 
 from newsingest.classify.casualties import find_casualties
 from newsingest.classify.sentences import split_sentences
+from newsingest.records import CasualtyCount
 
 
-def _count(text: str) -> tuple[object, object]:
+def _count(text: str) -> tuple[CasualtyCount | None, CasualtyCount | None]:
     casualties = find_casualties(text, split_sentences(text))
     return casualties.killed, casualties.injured
 
@@ -21,8 +22,8 @@ def test_competing_claims_make_a_range() -> None:
     killed, injured = _count(text)
     assert injured is None
     assert killed is not None
-    assert (killed.min, killed.max) == (1, 22)  # type: ignore[attr-defined]
-    first, second = killed.claims  # type: ignore[attr-defined]
+    assert (killed.min, killed.max) == (1, 22)
+    first, second = killed.claims
     assert (first.number, first.claimant, first.qualifier) == (1, "Militia officials", None)
     assert (second.number, second.claimant, second.qualifier) == (22, "war monitor", "at least")
     assert text[second.span.start : second.span.end] == second.span.text
@@ -36,9 +37,9 @@ def test_number_words_and_injuries() -> None:
     killed, injured = _count(text)
     assert killed is not None
     assert injured is not None
-    assert sorted(c.number for c in killed.claims) == [7, 24]  # type: ignore[attr-defined]
-    assert [c.number for c in injured.claims] == [3]  # type: ignore[attr-defined]
-    assert killed.claims[0].claimant == "health ministry"  # type: ignore[attr-defined]
+    assert sorted(c.number for c in killed.claims) == [7, 24]
+    assert [c.number for c in injured.claims] == [3]
+    assert killed.claims[0].claimant == "health ministry"
 
 
 def test_no_figures_no_counts() -> None:
@@ -52,10 +53,10 @@ def test_no_figures_no_counts() -> None:
 def test_one_dead_without_a_numeral() -> None:
     killed, _ = _count("A senior commander of an Iran-backed militia has been killed in Baghdad.")
     assert killed is not None
-    assert [c.number for c in killed.claims] == [1]  # type: ignore[attr-defined]
+    assert [c.number for c in killed.claims] == [1]
     killed, _ = _count("The group said its deputy commander, Abu Taqwa, was killed in a strike.")
     assert killed is not None
-    assert [(c.number, c.claimant) for c in killed.claims] == [(1, "group")]  # type: ignore[attr-defined]
+    assert [(c.number, c.claimant) for c in killed.claims] == [(1, "group")]
 
 
 @pytest.mark.parametrize(
@@ -69,10 +70,10 @@ def test_one_dead_without_a_numeral() -> None:
 )
 def test_no_one_and_plurals_are_not_one(text: str) -> None:
     killed, _ = _count(text)
-    assert killed is None or [c.number for c in killed.claims] != [1]  # type: ignore[attr-defined]
+    assert killed is None or [c.number for c in killed.claims] != [1]
 
 
 def test_all_three_perished() -> None:
     killed, _ = _count("The result: all three perished.")
     assert killed is not None
-    assert killed.min == killed.max == 3  # type: ignore[attr-defined]
+    assert killed.min == killed.max == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import pytest
 import yaml
@@ -12,9 +13,12 @@ from newsingest.extract import REASONS
 from newsingest.extract._patterns import PATTERNS, load
 
 PATTERN_FILES = sorted(
-    p
-    for p in resources.files("newsingest.extract").joinpath("patterns").iterdir()
-    if p.name.endswith(".yaml")
+    (
+        p
+        for p in resources.files("newsingest.extract").joinpath("patterns").iterdir()
+        if p.name.endswith(".yaml")
+    ),
+    key=lambda p: p.name,
 )
 KNOWN_KEYS = {
     "trailer",
@@ -39,8 +43,8 @@ def test_english_is_there() -> None:
 
 
 @pytest.mark.parametrize("path", PATTERN_FILES, ids=lambda p: p.name)
-def test_language_file_uses_known_keys_only(path: object) -> None:
-    data = yaml.safe_load(path.read_text("utf-8"))  # type: ignore[attr-defined]
+def test_language_file_uses_known_keys_only(path: Traversable) -> None:
+    data = yaml.safe_load(path.read_text("utf-8"))
     assert set(data) <= KNOWN_KEYS
     for key in KNOWN_KEYS - {
         "months",
