@@ -7,7 +7,9 @@ only breaks ties and spots syndicated copies.
 
 from __future__ import annotations
 
+import functools
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -74,6 +76,19 @@ class ArticleFeatures:
     sketch_set: frozenset[int]
 
 
+def shared_place(name: str, country: str | None, lat: float, lon: float) -> Place:
+    """The place of these name and coordinates: one object for the many reports and
+    incidents naming it (the classifier's gazetteer gives one point per name)."""
+    if type(lat) is float and type(lon) is float and lat and lon:
+        return _shared_place(name, country, lat, lon)
+    return Place(name, country, lat, lon)  # 0, -0.0 and 0.0 are equal, yet print apart
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_place(name: str, country: str | None, lat: float, lon: float) -> Place:
+    return Place(sys.intern(name), sys.intern(country) if country else country, lat, lon)
+
+
 def parse_time(value: str | None) -> datetime | None:
     """An ISO 8601 timestamp or date, or None when absent or unreadable."""
     if not value:
@@ -87,10 +102,16 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def parse_day(value: str | None) -> date | None:
+    """The date an ISO 8601 date or timestamp starts with (one object per day: cached)."""
     if not value:
         return None
+    return _day(value[:10])
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(value: str) -> date | None:
     try:
-        return date.fromisoformat(value[:10])
+        return date.fromisoformat(value)
     except ValueError:
         return None
 
@@ -167,7 +188,7 @@ def _places(locations: list[LocationTag], background: frozenset[str]) -> tuple[P
     # The classifier lists the scene of the event first, then the other places; places
     # named only in background sentences go last (stable: the classifier's order holds).
     places = [
-        Place(t.name, t.country, t.lat, t.lon)
+        shared_place(t.name, t.country, t.lat, t.lon)
         for t in locations
         if t.lat is not None and t.lon is not None
     ]

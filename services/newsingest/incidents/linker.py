@@ -52,9 +52,8 @@ class IncidentLinker:
         current record comes back with the same version.
         """
         known = self._by_article.get(article.article_id)
-        latest = self._open[known].latest if known is not None else None
-        if latest is not None:
-            return latest
+        if known is not None:
+            return self._open[known].current()
         features = article_features(article, self.config)
         self._advance(features.published or parse_time(article.fetched_at))
         matches = self._matches(features)
@@ -63,8 +62,10 @@ class IncidentLinker:
             state = IncidentState(incident_id=stable_id(f"incident:{article.article_id}"))
             self._open[state.incident_id] = state
             confidence, duplicate_of = 1.0, None
+            filed = None
         else:
             state, link = matches[0]
+            filed = self._index.filing(state)  # what it is filed under, before it changes
             confidence = link.confidence(self.config.link_threshold)
             duplicate_of = link.duplicate_of
             # The report belongs to two open incidents: they were one strike whose
@@ -81,7 +82,10 @@ class IncidentLinker:
             article, features, confidence=confidence, duplicate_of=duplicate_of, linked_at=now
         )
         self._by_article[article.article_id] = state.incident_id
-        self._index.add(state)
+        if filed is None:
+            self._index.add(state)
+        else:
+            self._index.refile(state, filed)
         return state.record(updated_at=now)
 
     def restore(self, incident: IncidentRecord) -> None:
@@ -150,7 +154,7 @@ class IncidentLinker:
         state = self._open.pop(incident_id, None)
         if state is None:
             return
-        self._index.remove(incident_id)
+        self._index.remove(state)
         for source in state.sources:
             if self._by_article.get(source.article_id) == incident_id:
                 del self._by_article[source.article_id]

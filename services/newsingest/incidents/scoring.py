@@ -55,11 +55,11 @@ def score(
     if place is None:
         return None
     place_points, place_anchors = place
-    shared_people = article.people & incident.people
+    shared_people = article.people.intersection(incident.people)
     militia_points = _militia_points(article, incident)
     points = day_points + place_points + actor_points + militia_points
     points += min(3.0, sum(person_weight(p) for p in shared_people))
-    if article.weapons & incident.weapons:
+    if not article.weapons.isdisjoint(incident.weapons):
         points += 0.5
     if article.type is not None and article.type == incident.type:
         points += 0.3
@@ -198,24 +198,25 @@ def _militia_points(article: ArticleFeatures, incident: IncidentState) -> float:
         return 2.0
     if _crossed(article, incident):
         return -1.0
-    if article.principals and incident.principals:
+    principals = incident.principals
+    if article.principals and principals:
         return -2.0
     shared = [m for m in article.militias if m in incident.militias]
     if shared:
-        both_mentioned = all(
-            m not in article.principals and m not in incident.principals for m in shared
-        )
+        both_mentioned = all(m not in article.principals and m not in principals for m in shared)
         return 0.5 if both_mentioned else 1.0
     return 0.0
 
 
 def _same_role(article: ArticleFeatures, incident: IncidentState) -> bool:
-    return bool(
-        (article.targets & incident.targets) or (article.perpetrators & incident.perpetrators)
+    return not (
+        article.targets.isdisjoint(incident.targets)
+        and article.perpetrators.isdisjoint(incident.perpetrators)
     )
 
 
 def _crossed(article: ArticleFeatures, incident: IncidentState) -> bool:
-    return bool(
-        (article.targets & incident.perpetrators) or (article.perpetrators & incident.targets)
+    return not (
+        article.targets.isdisjoint(incident.perpetrators)
+        and article.perpetrators.isdisjoint(incident.targets)
     )
