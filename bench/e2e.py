@@ -44,6 +44,7 @@ from bench.common import (
 from newsingest.broker import Cluster, EmbeddedBroker
 from newsingest.config import ApiSettings, EnrichSettings, FetchSettings, RunnerSettings
 from newsingest.enrich import build_article
+from newsingest.extract import prime_extractor
 from newsingest.records import PageRecord, stable_id, utc_now
 
 GOAL_RATIO = 1.2
@@ -166,6 +167,7 @@ def build_article_floor(pages: list[bytes]) -> float:
 
 async def bench(count: int, distinct: int, workers: list[int], repeat: int) -> dict[str, Any]:
     pages = benchmark_pages(distinct)
+    prime_extractor()  # as every pool worker does at start: both sides measured warm
     floor_s = build_article_floor(pages)
     runs: list[E2eRun] = []
     bases: list[float] = []

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from newsingest.classify import load_classifier
 from newsingest.enrich import wire
 from newsingest.errors import ExtractError, NewsingestError
-from newsingest.extract import Document, extract_document
+from newsingest.extract import Document, extract_document, prime_extractor
 from newsingest.records import ArticleRecord, PageRecord, stable_id, utc_now
 from newsingest.urls import canonicalize
 
@@ -27,13 +27,14 @@ wire.register()  # on both sides of the pool: the parent and every worker import
 
 
 def warm_up() -> None:
-    """Pool initializer: load gazetteers and compile patterns once per worker.
+    """Pool initializer: load gazetteers, compile patterns, prime trafilatura, once per worker.
 
     Workers ignore SIGINT: a terminal's Ctrl-C reaches the whole process group,
     and the parent decides when workers stop (after draining).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_classifier()
+    prime_extractor()
 
 
 @contextmanager

@@ -26,6 +26,15 @@ The patterns are data (``patterns/<language>.yaml``), compiled once at import.
 
 from newsingest.extract._clean import clean_text
 from newsingest.extract._extract import extract_document, is_html
+from newsingest.extract._html import prime_extractor
 from newsingest.extract._model import REASONS, Cleaned, Document
 
-__all__ = ["REASONS", "Cleaned", "Document", "clean_text", "extract_document", "is_html"]
+__all__ = [
+    "REASONS",
+    "Cleaned",
+    "Document",
+    "clean_text",
+    "extract_document",
+    "is_html",
+    "prime_extractor",
+]

@@ -77,6 +77,23 @@ def extract_html(body: str, url: str | None) -> HtmlArticle | None:
     return HtmlArticle(text=doc.text, headings=headings, language=_language(body), **meta)
 
 
+def prime_extractor() -> None:
+    """Pay trafilatura's one-time costs now rather than on the first page that needs them.
+
+    Its last fallback (justext) builds a stop-word set of every language the first
+    time it runs without a known language: about 0.8 s, which would land on one
+    unlucky page (and its deadline) in each pool worker. Internals, so a failure here
+    only costs that delay later.
+    """
+    try:
+        from justext.core import define_stoplist
+        from trafilatura import external
+
+        define_stoplist(external.JT_STOPLIST or external.jt_stoplist_init())
+    except Exception as exc:
+        _log.debug("trafilatura's justext stop-words not primed: %s", exc)
+
+
 def _worth_a_full_pass(text: str | None, body: str) -> bool:
     """Fast mode found next to nothing, or a menu rather than an article."""
     if len(text or "") < _MIN_TEXT_SHARE * len(body):
