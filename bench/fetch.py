@@ -25,12 +25,12 @@ import asyncio
 import math
 import multiprocessing
 import random
-import resource
 import statistics
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from newsingest.config import FetchSettings, RunnerSettings
 from newsingest.errors import FetchError
@@ -89,6 +89,13 @@ async def _connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 # --- the worker -------------------------------------------------------------------
 
 
+def _own_peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def lower_bound(per_host_requests: Sequence[int], settings: FetchSettings) -> float:
     """The shortest possible run under the politeness settings (see the module docstring)."""
     host_bounds = [
@@ -135,7 +142,9 @@ async def run(urls: int, hosts: int, port: int) -> int:
     per_host = Counter(url.split("/")[2] for url in targets)
     requests = [n + 1 for n in per_host.values()]  # + robots.txt
     bound = lower_bound(requests, settings)
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not getrusage's ru_maxrss: that one survives exec, so run from `python -m
+    # bench` it reported the parent's size at the fork that started this script.
+    peak_rss_mb = _own_peak_rss_mb()
     durations.sort()
     print(f"urls {urls} over {hosts} hosts, origin latency {LATENCY_S * 1000:.0f} ms, "
           f"page {len(PAGE) / 1024:.0f} KiB")  # fmt: skip
