@@ -1,15 +1,17 @@
-"""`newsingest run` as a real process against a broker started apart: SIGTERM with
-records in flight exits 0 within the drain deadline, what finished is committed,
-and a restart redoes the rest, losing nothing and duplicating little."""
+"""`newsingest run` as a real process against a broker started apart (`newsingest
+broker` in a process of its own, or the external Kafka when one is configured):
+SIGTERM with records in flight exits 0 within the drain deadline, what finished
+is committed, and a restart redoes the rest, losing nothing and duplicating little."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
-from newsingest.broker import Cluster
+from newsingest.broker import Cluster, free_port
 from newsingest.broker.publisher import Publisher
 from newsingest.metrics import Metrics
 from newsingest.pipeline import url_output
@@ -17,7 +19,7 @@ from newsingest.urls import url_record
 from tests.conftest import SettingsFactory
 from tests.faults.ledger import committed, duplicates, finished_vs_committed, read_all, url_ids
 from tests.integration.origin import SEEDS, Origin, Page
-from tests.integration.process import ServiceProcess, service_env
+from tests.integration.process import BrokerProcess, ServiceProcess, service_env
 from tests.integration.topics import read_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(150)]
@@ -38,10 +40,26 @@ async def slow_origin() -> AsyncIterator[Origin]:
         yield origin
 
 
+@pytest.fixture
+async def broker_apart() -> AsyncIterator[str | None]:
+    """The bootstrap address of a `newsingest broker` process; None with an external Kafka."""
+    if os.environ.get("NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS"):
+        yield None
+        return
+    broker = await BrokerProcess(free_port()).start()
+    try:
+        yield broker.bootstrap_servers
+    finally:
+        assert await broker.stop() == 0
+
+
 async def test_sigterm_in_flight_then_restart_loses_nothing(
-    make_settings: SettingsFactory, slow_origin: Origin
+    make_settings: SettingsFactory, slow_origin: Origin, broker_apart: str | None
 ) -> None:
     settings = make_settings()
+    if broker_apart is not None:
+        kafka = settings.kafka.model_copy(update={"bootstrap_servers": broker_apart})
+        settings = settings.model_copy(update={"kafka": kafka})
     topics = settings.topics
     env = service_env(
         settings,

@@ -74,3 +74,41 @@ class ServiceProcess:
             self.process.send_signal(signal.SIGTERM)
         async with asyncio.timeout(within_s):
             return await self.process.wait()
+
+
+class BrokerProcess:
+    """``newsingest broker --port N``: the embedded broker as its own process, as an
+    operator starts it for ``newsingest run`` to use; ``stop`` is SIGTERM."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    async def start(self, within_s: float = 30.0) -> BrokerProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSINGEST_")}
+        self.process = await asyncio.create_subprocess_exec(
+            NEWSINGEST,
+            "broker",
+            "--port",
+            str(self.port),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        assert self.process.stdout is not None
+        async with asyncio.timeout(within_s):
+            line = await self.process.stdout.readline()  # it says where it listens when ready
+        if self.bootstrap_servers.encode() not in line:
+            raise RuntimeError(f"newsingest broker did not start: {line!r}")
+        return self
+
+    async def stop(self, within_s: float = 20.0) -> int:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(within_s):
+            return await self.process.wait()
