@@ -124,7 +124,7 @@ class App:
         topics = self.settings.topics
         seen = KafkaSeenUrls(
             self.cluster.producer("discover-seen"),
-            self.cluster.consumer("discover-seen", group=None),
+            self.cluster.table_consumer("discover-seen"),
             topics.seen,
         )
         await stack.enter_async_context(seen)
@@ -205,7 +205,7 @@ class App:
             close_after_days=options.close_after_days, date_window_days=options.date_window_days
         )
         stage = IncidentStage(IncidentLinker(config), self.metrics)
-        consumer = self.cluster.consumer("incidents-restore", group=None)
+        consumer = self.cluster.table_consumer("incidents-restore")
         await consumer.start()
         try:
             restored = await stage.restore_from(

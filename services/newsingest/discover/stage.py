@@ -28,7 +28,7 @@ async def discover_stage(
     ``await discoverer.run(stop)``. ``cluster`` must be started."""
     seen = KafkaSeenUrls(
         cluster.producer("discover-seen"),
-        cluster.consumer("discover-seen", group=None),
+        cluster.table_consumer("discover-seen"),
         settings.topics.seen,
     )
     http = GuardedClient(settings.fetch, metrics, resolver=resolver, connect=connect)
