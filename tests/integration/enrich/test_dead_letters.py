@@ -20,8 +20,9 @@ from prometheus_client import generate_latest
 from newsingest.app import App
 from newsingest.broker.publisher import Outgoing, Publisher
 from newsingest.config import ApiSettings, EnrichSettings, RunnerSettings
+from newsingest.localrun import page_from_text
 from newsingest.metrics import Metrics
-from newsingest.records import PageRecord, encode, stable_id, utc_now
+from newsingest.records import PageRecord, encode
 from newsingest.schemas import load
 from tests.conftest import SettingsFactory
 from tests.integration.topics import read_topic, values
@@ -33,16 +34,8 @@ DEADLINE_S = 0.3
 
 
 def _page(name: str, body: str) -> PageRecord:
-    url = f"https://news.example/{name}"
-    return PageRecord(
-        url_id=stable_id(url),
-        url=url,
-        final_url=url,
-        status=200,
-        fetched_at=utc_now(),
-        content_type="text/plain; charset=utf-8",
-        charset="utf-8",
-        body=body,
+    return page_from_text(
+        body, url=f"https://news.example/{name}", content_type="text/plain; charset=utf-8"
     )
 
 

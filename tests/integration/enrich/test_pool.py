@@ -10,24 +10,15 @@ import pytest
 from newsingest.config import EnrichSettings
 from newsingest.enrich import Enricher, WorkerPool, build_article, warm_up
 from newsingest.errors import ExtractError
+from newsingest.localrun import page_from_text
 from newsingest.metrics import Metrics
-from newsingest.records import PageRecord, stable_id, utc_now
+from newsingest.records import PageRecord
 
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "samples" / "seeds").glob("*.txt"))
 
 
 def page(n: int, body: str) -> PageRecord:
-    url = f"https://example.com/{n}.txt"
-    return PageRecord(
-        url_id=stable_id(url),
-        url=url,
-        final_url=url,
-        status=200,
-        fetched_at=utc_now(),
-        content_type="text/plain",
-        charset="utf-8",
-        body=body,
-    )
+    return page_from_text(body, url=f"https://example.com/{n}.txt", content_type="text/plain")
 
 
 async def test_pages_in_flight_together_come_back_as_their_own_articles() -> None:

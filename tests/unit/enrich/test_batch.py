@@ -14,24 +14,15 @@ import pytest
 
 from newsingest.enrich.batch import Batcher
 from newsingest.errors import ExtractError
-from newsingest.records import PageRecord, stable_id, utc_now
+from newsingest.localrun import page_from_text
+from newsingest.records import PageRecord
 
 T = TypeVar("T")
 STORY = "Rockets struck a base near Baghdad on Monday, officials said. Nobody was hurt."
 
 
 def page(n: int, body: str = STORY) -> PageRecord:
-    url = f"https://example.com/{n}"
-    return PageRecord(
-        url_id=stable_id(url),
-        url=url,
-        final_url=url,
-        status=200,
-        fetched_at=utc_now(),
-        content_type="text/plain",
-        charset="utf-8",
-        body=body,
-    )
+    return page_from_text(body, url=f"https://example.com/{n}", content_type="text/plain")
 
 
 class InlinePool:

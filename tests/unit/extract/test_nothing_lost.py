@@ -20,7 +20,8 @@ import pytest
 
 from newsingest.enrich.work import build_article
 from newsingest.extract import Cleaned, Document, clean_text, extract_document
-from newsingest.records import PageRecord, Removal, Span, stable_id, utc_now
+from newsingest.localrun import page_from_text
+from newsingest.records import PageRecord, Removal, Span
 from tests.unit.extract.support import (
     CLEANING,
     SEEDS,
@@ -185,16 +186,8 @@ def test_html_over_the_limit_records_the_markup_not_read() -> None:
 
 
 def _page(body: str) -> PageRecord:
-    url = "https://news.example/long-report"
-    return PageRecord(
-        url_id=stable_id(url),
-        url=url,
-        final_url=url,
-        status=200,
-        fetched_at=utc_now(),
-        content_type="text/plain; charset=utf-8",
-        charset="utf-8",
-        body=body,
+    return page_from_text(
+        body, url="https://news.example/long-report", content_type="text/plain; charset=utf-8"
     )
 
 
