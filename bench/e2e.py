@@ -45,7 +45,7 @@ from newsingest.broker import Cluster, EmbeddedBroker
 from newsingest.config import ApiSettings, EnrichSettings, FetchSettings, RunnerSettings
 from newsingest.enrich import build_article
 from newsingest.extract import prime_extractor
-from newsingest.records import PageRecord, stable_id, utc_now
+from newsingest.localrun import page_from_text
 
 GOAL_RATIO = 1.2
 HOSTS = 40  # news comes from many sites: URLs spread over 40 loopback hosts
@@ -146,15 +146,10 @@ async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int)
 def build_article_floor(pages: list[bytes]) -> float:
     """CPU seconds per page of the enrich stage's own work (``build_article``) in a loop."""
     records = [
-        PageRecord(
-            url_id=stable_id(f"http://floor.example/{i}"),
+        page_from_text(
+            page.decode("utf-8", errors="replace"),
             url=f"http://floor.example/{i}",
-            final_url=f"http://floor.example/{i}",
-            status=200,
-            fetched_at=utc_now(),
             content_type="text/html",
-            charset="utf-8",
-            body=page.decode("utf-8", errors="replace"),
         )
         for i, page in enumerate(pages)
     ]

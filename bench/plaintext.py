@@ -34,8 +34,9 @@ from newsingest.broker import Cluster, EmbeddedBroker
 from newsingest.broker.publisher import Outgoing, Publisher
 from newsingest.config import ApiSettings, EnrichSettings
 from newsingest.enrich import build_article
+from newsingest.localrun import page_from_text
 from newsingest.metrics import Metrics
-from newsingest.records import PageRecord, encode, stable_id, utc_now
+from newsingest.records import PageRecord, encode
 
 GOAL_PER_CORE = 1500.0
 _PRODUCE_CHUNK = 500
@@ -43,23 +44,14 @@ _PRODUCE_CHUNK = 500
 
 def page_records(count: int) -> list[PageRecord]:
     seeds = [text.decode("utf-8") for text in seed_texts()]
-    now = utc_now()
-    records = []
-    for i in range(count):
-        url = f"https://plain.example/{i}/seed{i % len(seeds)}.txt"
-        records.append(
-            PageRecord(
-                url_id=stable_id(url),
-                url=url,
-                final_url=url,
-                status=200,
-                fetched_at=now,
-                content_type="text/plain; charset=utf-8",
-                charset="utf-8",
-                body=seeds[i % len(seeds)],
-            )
+    return [
+        page_from_text(
+            seeds[i % len(seeds)],
+            url=f"https://plain.example/{i}/seed{i % len(seeds)}.txt",
+            content_type="text/plain; charset=utf-8",
         )
-    return records
+        for i in range(count)
+    ]
 
 
 def floor_per_record(records: list[PageRecord], sample: int = 500) -> float:
