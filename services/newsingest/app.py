@@ -162,6 +162,9 @@ class App:
             metrics=self.metrics,
             service_version=__version__,
             deadline_s=fetch_backstop_s(self.settings) if stage == "fetch" else None,
+            # news.urls is keyed by host: more of one host's URLs in flight than its
+            # politeness allows would wait in slots the partition's other hosts need.
+            max_in_flight_per_key=self.settings.fetch.max_per_host if stage == "fetch" else None,
         )
         self.health.stages[stage] = runner.joined
         return runner

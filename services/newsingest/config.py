@@ -154,6 +154,13 @@ class RunnerSettings(_Group):
     commit_interval_s: float = Field(
         0.2, ge=0, description="Least time between two offset commits (commits follow progress)."
     )
+    max_backlog_per_partition: int = Field(
+        2_000,
+        ge=1,
+        description="Records fetched but not started per partition (one poll may add up to "
+        "500 more); when full the partition pauses. Lets the records of other keys pass "
+        "those waiting for their key's in-flight bound (fetch: a host's).",
+    )
 
 
 class FetchSettings(_Group):

@@ -21,8 +21,8 @@ from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
 from newsingest.pipeline import enrich_handler
 from newsingest.records import PageRecord, encode, stable_id, utc_now
-from newsingest.runner import Message
-from tests.conftest import SettingsFactory
+from newsingest.runner import Handler, Message, StageRunner
+from tests.conftest import SettingsFactory, unique_topics
 from tests.integration.origin import SEEDS
 from tests.integration.stage import make_runner, run_while
 from tests.integration.topics import read_topic
@@ -371,3 +371,127 @@ async def test_an_enrich_record_past_its_deadline_is_retried_then_dead_lettered(
         page.url_id,
     )
     assert metrics.registry.get_sample_value("newsingest_retries_total", {"stage": "s8"}) == 2
+
+
+def _keyed_runner(
+    cluster: Cluster,
+    settings: Settings,
+    handler: Handler,
+    publisher: Publisher,
+    stage: str,
+    per_key: int,
+    metrics: Metrics,
+) -> StageRunner:
+    return StageRunner(
+        stage=stage,
+        consumer=cluster.consumer(stage, group=stage),
+        topics=[settings.topics.urls],
+        handler=handler,
+        publisher=publisher,
+        dlq_topic=settings.topics.dlq,
+        settings=settings.runner,
+        metrics=metrics,
+        service_version="test",
+        max_in_flight_per_key=per_key,
+    )
+
+
+async def _until_committed(cluster: Cluster, stage: str, topic: str, offset: int) -> None:
+    while True:
+        if (await _committed_per_partition(cluster, stage, topic)).get(0) == offset:
+            return
+        await asyncio.sleep(0.1)
+
+
+async def test_a_key_at_its_bound_waits_without_slots_and_the_keys_behind_it_go_on(
+    make_settings: SettingsFactory,
+) -> None:
+    # One partition: 40 records of key a (all but the first block), then 10 of key b.
+    settings = make_settings(topics=unique_topics(1), runner=RunnerSettings(commit_interval_s=0.1))
+    topics = settings.topics
+    release = asyncio.Event()
+    a_active = 0
+    a_peak = 0
+    metrics = Metrics()
+
+    async def handler(message: Message) -> Sequence[Outgoing]:
+        nonlocal a_active, a_peak
+        if message.key == b"a":
+            a_active += 1
+            a_peak = max(a_peak, a_active)
+            try:
+                if _n(message) > 0:
+                    await release.wait()
+            finally:
+                a_active -= 1
+        return [Outgoing(topics.pages, message.value or b"", key=message.key)]
+
+    def gauge(name: str) -> float | None:
+        return metrics.registry.get_sample_value(name, {"stage": "s9"})
+
+    async def scenario() -> tuple[list[Message], float | None, float | None, list[Message]]:
+        early = await read_topic(cluster, topics.pages, 11)  # a's first and all of b
+        # The first unfinished record (a at offset 1) holds the commit back.
+        await _until_committed(cluster, "s9", topics.urls, 1)
+        await asyncio.sleep(0.5)  # time for more to start or commit, were the bound not held
+        in_flight, paused = gauge("newsingest_in_flight"), gauge("newsingest_paused_partitions")
+        assert (await _committed_per_partition(cluster, "s9", topics.urls))[0] == 1
+        release.set()
+        everything = await read_topic(cluster, topics.pages, 50)
+        await _until_committed(cluster, "s9", topics.urls, 50)
+        return early, in_flight, paused, everything
+
+    async with (
+        Cluster(settings) as cluster,
+        Publisher(cluster.producer("p"), Metrics()) as publisher,
+    ):
+        await publisher.publish(
+            [Outgoing(topics.urls, orjson.dumps({"n": n}), key=b"a") for n in range(40)]
+            + [Outgoing(topics.urls, orjson.dumps({"n": n}), key=b"b") for n in range(40, 50)]
+        )
+        runner = _keyed_runner(cluster, settings, handler, publisher, "s9", 2, metrics)
+        early, in_flight, paused, everything = await run_while(runner, scenario())
+    assert sorted(_n(m) for m in early) == [0, *range(40, 50)]
+    assert a_peak == 2
+    assert in_flight == 2  # the 37 a's waiting hold no slot
+    assert not paused  # their backlog is far from full: b's could still come
+    assert sorted(_n(m) for m in everything) == list(range(50))
+
+
+async def test_a_partition_pauses_when_its_backlog_is_full_and_resumes_as_it_drains(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings(
+        topics=unique_topics(1), runner=RunnerSettings(max_backlog_per_partition=5)
+    )
+    topics = settings.topics
+    release = asyncio.Event()
+    started = asyncio.Event()
+    metrics = Metrics()
+
+    async def handler(message: Message) -> Sequence[Outgoing]:
+        started.set()
+        await release.wait()
+        return [Outgoing(topics.pages, message.value or b"", key=message.key)]
+
+    async def scenario() -> tuple[float | None, float | None, list[Message]]:
+        await asyncio.wait_for(started.wait(), 20)
+        await asyncio.sleep(0.5)
+        labels = {"stage": "s10"}
+        paused = metrics.registry.get_sample_value("newsingest_paused_partitions", labels)
+        in_flight = metrics.registry.get_sample_value("newsingest_in_flight", labels)
+        release.set()
+        return paused, in_flight, await read_topic(cluster, topics.pages, 30)
+
+    async with (
+        Cluster(settings) as cluster,
+        Publisher(cluster.producer("p"), Metrics()) as publisher,
+    ):
+        await publisher.publish(_numbered(topics.urls, range(30)))
+        runner = _keyed_runner(cluster, settings, handler, publisher, "s10", 1, metrics)
+        paused, in_flight, outputs = await run_while(runner, scenario())
+        labels = {"stage": "s10"}
+        paused_after = metrics.registry.get_sample_value("newsingest_paused_partitions", labels)
+    assert (paused, in_flight) == (1, 1)  # one of key k in flight, 29 waiting: full
+    assert paused_after == 0
+    assert sorted(_n(m) for m in outputs) == list(range(30))

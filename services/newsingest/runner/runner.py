@@ -3,9 +3,14 @@
 The runner knows nothing of articles: it moves bytes between topics through a
 ``Handler``. Delivery is at-least-once:
 
-- records of a partition are processed concurrently, up to a bound; when the
-  bound (or the stage-wide bound) is reached the partition is paused, so
-  memory holds at most one fetched batch per partition;
+- records of a partition are processed concurrently, up to a bound per
+  partition, one stage-wide and, if the stage asks, one per message key; a
+  record whose key is at its bound waits in the partition's backlog without
+  holding an in-flight slot, and records of other keys behind it go first
+  (``backlog.py``). The partition is paused while its backlog is full, or
+  while a record could start but for the partition's or the stage's bound
+  (fetching more would only queue behind it); without a key bound every
+  queued record could start, so a backlog holds at most one fetched batch;
 - an input offset is committed only when it and every earlier offset of its
   partition have had all their outputs acknowledged (``PartitionOffsets``);
 - a failure is retried by re-publishing the input with an attempts header,
@@ -32,7 +37,6 @@ import contextvars
 import functools
 import itertools
 import time
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -45,6 +49,7 @@ from newsingest.config import RunnerSettings
 from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
 from newsingest.redact import redact
+from newsingest.runner.backlog import Backlog
 from newsingest.runner.backoff import retry_delay
 from newsingest.runner.deadletter import dead_letter, retry_copy
 from newsingest.runner.message import Handler, Message
@@ -70,8 +75,8 @@ class _Retry:
 @dataclass(slots=True)
 class _Partition:
     tp: TopicPartition
+    backlog: Backlog
     offsets: PartitionOffsets = field(default_factory=PartitionOffsets)
-    backlog: deque[Message] = field(default_factory=deque)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)  # records being processed
     waiting: set[asyncio.Task[None]] = field(default_factory=set)  # failed ones backing off
     abandon: asyncio.Event = field(default_factory=asyncio.Event)  # revoked or stopping
@@ -95,10 +100,18 @@ class StageRunner:
         metrics: Metrics,
         service_version: str,
         deadline_s: float | None = None,
+        max_in_flight_per_key: int | None = None,
     ) -> None:
         """``deadline_s``: wall-clock limit of one handler call (default
         ``settings.processing_timeout_s``); a stage whose handler bounds its own
-        work gives a longer one as a backstop against a hang."""
+        work gives a longer one as a backstop against a hang.
+
+        ``max_in_flight_per_key``: records of one message key processed at once
+        (None: no bound; records without a key are never bound). A stage whose
+        handler would only wait beyond some concurrency per key sets it, so that
+        those records wait in the backlog instead of in slots other keys need."""
+        if max_in_flight_per_key is not None and max_in_flight_per_key < 1:
+            raise ValueError(f"max_in_flight_per_key must be at least 1: {max_in_flight_per_key}")
         self.stage = stage
         self._consumer = consumer
         self._topics = list(topics)
@@ -109,6 +122,7 @@ class StageRunner:
         self._metrics = metrics
         self._version = service_version
         self._deadline_s = deadline_s or settings.processing_timeout_s
+        self._per_key = max_in_flight_per_key
         # Children of the per-record metrics, made once: labels() validates and locks.
         self._records_in = metrics.records_in.labels(stage)
         self._in_flight_gauge = metrics.in_flight.labels(stage)
@@ -188,11 +202,21 @@ class StageRunner:
             for partition in self._partitions.values():
                 if self._in_flight >= self._settings.max_in_flight:
                     break
-                if partition.backlog and self._has_room(partition):
-                    self._start(partition, partition.backlog.popleft())
+                if partition.backlog.startable and self._has_room(partition):
+                    message = partition.backlog.take()
+                    assert message is not None  # startable
+                    self._start(partition, message)
                     progress = True
         for partition in self._partitions.values():
-            self._set_paused(partition, bool(partition.backlog))
+            self._set_paused(partition, self._must_pause(partition))
+
+    def _must_pause(self, partition: _Partition) -> bool:
+        """Fetch on while every record waiting is held by its key's bound: the next ones
+        may be of other keys, free to start. Pause when the backlog is full, or when a
+        record could start but for the partition's or stage's bounds (more records
+        would only wait behind it)."""
+        backlog = partition.backlog
+        return backlog.startable or len(backlog) >= self._settings.max_backlog_per_partition
 
     def _has_room(self, partition: _Partition) -> bool:
         settings = self._settings
@@ -217,10 +241,11 @@ class StageRunner:
         partition.tasks.add(task)
         self._in_flight += 1
         self._in_flight_gauge.inc()
-        task.add_done_callback(lambda t: self._finished(partition, t))
+        task.add_done_callback(lambda t: self._finished(partition, message, t))
 
-    def _finished(self, partition: _Partition, task: asyncio.Task[None]) -> None:
+    def _finished(self, partition: _Partition, message: Message, task: asyncio.Task[None]) -> None:
         partition.tasks.discard(task)
+        partition.backlog.finished(message)
         self._in_flight -= 1
         self._in_flight_gauge.dec()
         if not self._stopping:
@@ -421,7 +446,7 @@ class StageRunner:
     def _assigned(self, assigned: set[TopicPartition]) -> None:
         new = [tp for tp in assigned if tp not in self._partitions]
         for tp in new:
-            self._partitions[tp] = _Partition(tp)
+            self._partitions[tp] = _Partition(tp, Backlog(self._per_key))
         if new:  # not awaited here: the group waits for this callback
             seeding = asyncio.create_task(self._seed_committed(new))
             self._seeding.add(seeding)
