@@ -34,6 +34,7 @@ def make_runner(
     publisher: Publisher,
     stage: str,
     metrics: Metrics | None = None,
+    max_in_flight_per_key: int | None = None,
 ) -> StageRunner:
     return StageRunner(
         stage=stage,
@@ -45,4 +46,5 @@ def make_runner(
         settings=settings.runner,
         metrics=metrics or Metrics(),
         service_version="test",
+        max_in_flight_per_key=max_in_flight_per_key,
     )

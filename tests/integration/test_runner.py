@@ -21,7 +21,7 @@ from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
 from newsingest.pipeline import enrich_handler
 from newsingest.records import PageRecord, encode, stable_id, utc_now
-from newsingest.runner import Handler, Message, StageRunner
+from newsingest.runner import Message
 from tests.conftest import SettingsFactory, unique_topics
 from tests.integration.origin import SEEDS
 from tests.integration.stage import make_runner, run_while
@@ -373,29 +373,6 @@ async def test_an_enrich_record_past_its_deadline_is_retried_then_dead_lettered(
     assert metrics.registry.get_sample_value("newsingest_retries_total", {"stage": "s8"}) == 2
 
 
-def _keyed_runner(
-    cluster: Cluster,
-    settings: Settings,
-    handler: Handler,
-    publisher: Publisher,
-    stage: str,
-    per_key: int,
-    metrics: Metrics,
-) -> StageRunner:
-    return StageRunner(
-        stage=stage,
-        consumer=cluster.consumer(stage, group=stage),
-        topics=[settings.topics.urls],
-        handler=handler,
-        publisher=publisher,
-        dlq_topic=settings.topics.dlq,
-        settings=settings.runner,
-        metrics=metrics,
-        service_version="test",
-        max_in_flight_per_key=per_key,
-    )
-
-
 async def _until_committed(cluster: Cluster, stage: str, topic: str, offset: int) -> None:
     while True:
         if (await _committed_per_partition(cluster, stage, topic)).get(0) == offset:
@@ -449,7 +426,9 @@ async def test_a_key_at_its_bound_waits_without_slots_and_the_keys_behind_it_go_
             [Outgoing(topics.urls, orjson.dumps({"n": n}), key=b"a") for n in range(40)]
             + [Outgoing(topics.urls, orjson.dumps({"n": n}), key=b"b") for n in range(40, 50)]
         )
-        runner = _keyed_runner(cluster, settings, handler, publisher, "s9", 2, metrics)
+        runner = make_runner(
+            cluster, settings, handler, publisher, "s9", metrics, max_in_flight_per_key=2
+        )
         early, in_flight, paused, everything = await run_while(runner, scenario())
     assert sorted(_n(m) for m in early) == [0, *range(40, 50)]
     assert a_peak == 2
@@ -488,7 +467,9 @@ async def test_a_partition_pauses_when_its_backlog_is_full_and_resumes_as_it_dra
         Publisher(cluster.producer("p"), Metrics()) as publisher,
     ):
         await publisher.publish(_numbered(topics.urls, range(30)))
-        runner = _keyed_runner(cluster, settings, handler, publisher, "s10", 1, metrics)
+        runner = make_runner(
+            cluster, settings, handler, publisher, "s10", metrics, max_in_flight_per_key=1
+        )
         paused, in_flight, outputs = await run_while(runner, scenario())
         labels = {"stage": "s10"}
         paused_after = metrics.registry.get_sample_value("newsingest_paused_partitions", labels)
