@@ -51,12 +51,6 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def enrich_page(page: PageRecord, deadline_s: float, max_chars: int) -> ArticleRecord:
-    """Extract, clean and tag one page within ``deadline_s`` (raises ExtractError)."""
-    with _time_limit(deadline_s):
-        return build_article(page, max_chars)
-
-
 def enrich_batch(
     pages: list[PageRecord], deadline_s: float, max_chars: int
 ) -> list[ArticleRecord | NewsingestError | None]:
