@@ -1,11 +1,13 @@
-"""Running one StageRunner against the test broker."""
+"""Running one StageRunner, or the whole App, against the test broker."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from typing import TypeVar
 
+from newsingest.app import STAGES, App
 from newsingest.broker import Cluster
 from newsingest.broker.publisher import Publisher
 from newsingest.config import Settings
@@ -48,3 +50,22 @@ def make_runner(
         service_version="test",
         max_in_flight_per_key=max_in_flight_per_key,
     )
+
+
+@contextlib.asynccontextmanager
+async def running_app(
+    settings: Settings, stages: Sequence[str] = STAGES, *, within_s: float = 30
+) -> AsyncIterator[App]:
+    """The app started with every stage joined to its group; stopped as SIGTERM would."""
+    app = App(settings, stages=stages)
+    stop = asyncio.Event()
+    running = asyncio.create_task(app.run(stop))
+    try:
+        async with asyncio.timeout(within_s):
+            await app.started.wait()
+            for joined in app.health.stages.values():
+                await joined.wait()
+        yield app
+    finally:
+        stop.set()
+        await running

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -21,6 +20,7 @@ from newsingest.runner import Message
 from newsingest.schemas import load
 from tests.conftest import SettingsFactory
 from tests.integration.origin import Origin, Page, seed_pages
+from tests.integration.stage import running_app
 from tests.integration.topics import read_topic, values
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -63,12 +63,7 @@ async def test_submitted_urls_end_on_articles_strikes_and_dlq(
     make_settings: SettingsFactory, origin: Origin
 ) -> None:
     settings = _settings(make_settings, origin)
-    app = App(settings)
-    stop = asyncio.Event()
-    running = asyncio.create_task(app.run(stop))
-    try:
-        async with asyncio.timeout(30):
-            await app.started.wait()
+    async with running_app(settings) as app:
         assert app.api is not None
         api = f"http://127.0.0.1:{app.api.port}"
         good = [origin.url(p) for p in origin.pages if p != "/report.pdf"]
@@ -88,9 +83,6 @@ async def test_submitted_urls_end_on_articles_strikes_and_dlq(
             assert ready.status_code == 200, ready.text
             assert (await client.get("/healthz")).status_code == 200
             metrics = (await client.get("/metrics")).text
-    finally:
-        stop.set()
-        await running
 
     for article in articles:
         jsonschema.validate(article, load("article.schema.json"))

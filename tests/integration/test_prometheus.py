@@ -10,13 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from newsingest.app import App
 from newsingest.broker import free_port
 from newsingest.config import ApiSettings, EnrichSettings, FetchSettings, RunnerSettings
 from newsingest.pipeline import url_output
 from newsingest.urls import url_record
 from tests.conftest import SettingsFactory
 from tests.integration.origin import Origin, seed_pages
+from tests.integration.stage import running_app
 from tests.prometheus_package import debian_prometheus
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -89,29 +89,23 @@ async def test_prometheus_sees_the_key_series_move(
         api=ApiSettings(port=api_port),
         runner=RunnerSettings(commit_interval_s=0.1),
     )
-    app = App(settings, stages=["fetch", "enrich"])
-    stop = asyncio.Event()
-    running = asyncio.create_task(app.run(stop))
-    try:
-        async with asyncio.timeout(30):
-            await app.started.wait()
-        async with httpx.AsyncClient(base_url=prometheus) as client:
-            await _until(client, 'up{job="newsingest"}', 1)
-            assert await _until(client, "newsingest_broker_up", 1) == 1
-            before = await _query(client, "sum(newsingest_records_out_total)") or 0.0
+    async with (
+        running_app(settings, stages=["fetch", "enrich"]) as app,
+        httpx.AsyncClient(base_url=prometheus) as client,
+    ):
+        await _until(client, 'up{job="newsingest"}', 1)
+        assert await _until(client, "newsingest_broker_up", 1) == 1
+        before = await _query(client, "sum(newsingest_records_out_total)") or 0.0
 
-            assert app.publisher is not None
-            urls = [url_record(origin.url(p), "api") for p in origin.pages]
-            await app.publisher.publish([url_output(u, settings.topics) for u in urls])
+        assert app.publisher is not None
+        urls = [url_record(origin.url(p), "api") for p in origin.pages]
+        await app.publisher.publish([url_output(u, settings.topics) for u in urls])
 
-            fetched = 'sum(newsingest_records_in_total{stage="fetch"})'
-            assert await _until(client, fetched, len(urls)) >= len(urls)
-            produced = await _until(client, "sum(newsingest_records_out_total)", before + 10)
-            assert produced >= before + 10  # pages and articles
-            assert await _until(client, "sum(newsingest_fetch_total)", len(urls)) >= len(urls)
-            assert await _until(client, "sum(newsingest_extract_seconds_count)", 5) >= 5
-            assert await _until(client, "count(newsingest_last_commit_timestamp_seconds)", 1) >= 1
-            assert await _until(client, "count(newsingest_build_info)", 1) == 1
-    finally:
-        stop.set()
-        await running
+        fetched = 'sum(newsingest_records_in_total{stage="fetch"})'
+        assert await _until(client, fetched, len(urls)) >= len(urls)
+        produced = await _until(client, "sum(newsingest_records_out_total)", before + 10)
+        assert produced >= before + 10  # pages and articles
+        assert await _until(client, "sum(newsingest_fetch_total)", len(urls)) >= len(urls)
+        assert await _until(client, "sum(newsingest_extract_seconds_count)", 5) >= 5
+        assert await _until(client, "count(newsingest_last_commit_timestamp_seconds)", 1) >= 1
+        assert await _until(client, "count(newsingest_build_info)", 1) == 1

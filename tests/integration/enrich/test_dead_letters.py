@@ -7,7 +7,6 @@ back from the broker, as a downstream consumer would.
 
 from __future__ import annotations
 
-import asyncio
 import random
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ import orjson
 import pytest
 from prometheus_client import generate_latest
 
-from newsingest.app import App
 from newsingest.broker.publisher import Outgoing, Publisher
 from newsingest.config import ApiSettings, EnrichSettings, RunnerSettings
 from newsingest.localrun import page_from_text
@@ -25,6 +23,7 @@ from newsingest.metrics import Metrics
 from newsingest.records import PageRecord, encode
 from newsingest.schemas import load
 from tests.conftest import SettingsFactory
+from tests.integration.stage import running_app
 from tests.integration.topics import read_topic, values
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -63,12 +62,7 @@ async def test_empty_junk_and_slow_pages_are_dead_lettered_with_their_reason(
         "slow": _page("slow", _slow_body()),
         "good": _page("good", SEED.read_text(encoding="utf-8")),
     }
-    app = App(settings, stages=["enrich"])
-    stop = asyncio.Event()
-    running = asyncio.create_task(app.run(stop))
-    try:
-        async with asyncio.timeout(30):
-            await app.started.wait()
+    async with running_app(settings, stages=["enrich"]) as app:
         async with Publisher(app.cluster.producer("test-pages"), Metrics()) as publisher:
             await publisher.publish(
                 [
@@ -79,9 +73,6 @@ async def test_empty_junk_and_slow_pages_are_dead_lettered_with_their_reason(
         dead = await read_topic(app.cluster, settings.topics.dlq, 3, within_s=60, distinct=True)
         articles = values(await read_topic(app.cluster, settings.topics.articles, 1))
         metrics = generate_latest(app.metrics.registry).decode()
-    finally:
-        stop.set()
-        await running
 
     records: dict[str, dict[str, Any]] = {}
     for message in dead:

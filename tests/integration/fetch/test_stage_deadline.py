@@ -4,12 +4,10 @@ dead-lettered as processing_timeout."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import pytest
 
-from newsingest.app import App
 from newsingest.broker.publisher import Publisher
 from newsingest.config import ApiSettings, RunnerSettings
 from newsingest.metrics import Metrics
@@ -18,6 +16,7 @@ from newsingest.urls import url_record
 from tests.conftest import SettingsFactory
 from tests.integration.fetch.conftest import fetch_settings
 from tests.integration.fetch.origin import Origin, respond
+from tests.integration.stage import running_app
 from tests.integration.topics import read_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
@@ -42,18 +41,10 @@ async def test_queueing_for_a_crawl_delay_is_not_a_processing_timeout(
         api=ApiSettings(enabled=False),
     )
     urls = [url_record(origin.url(f"/story/{n}"), "cli") for n in range(URLS)]
-    app = App(settings, stages=["fetch"])
-    stop = asyncio.Event()
-    running = asyncio.create_task(app.run(stop))
-    try:
-        async with asyncio.timeout(30):
-            await app.started.wait()
+    async with running_app(settings, stages=["fetch"]) as app:
         async with Publisher(app.cluster.producer("test"), Metrics()) as publisher:
             await publisher.publish([url_output(u, settings.topics) for u in urls])
         pages = await read_topic(app.cluster, settings.topics.pages, URLS, within_s=30)
         with pytest.raises(TimeoutError):
             await read_topic(app.cluster, settings.topics.dlq, 1, within_s=1)
-    finally:
-        stop.set()
-        await running
     assert len(pages) == URLS

@@ -12,7 +12,6 @@ from collections.abc import Callable
 import pytest
 from aiokafka import TopicPartition
 
-from newsingest.app import App
 from newsingest.broker import Cluster
 from newsingest.broker.publisher import Publisher
 from newsingest.config import ApiSettings
@@ -22,6 +21,7 @@ from newsingest.urls import url_record
 from tests.conftest import SettingsFactory, unique_topics
 from tests.integration.fetch.conftest import fetch_settings
 from tests.integration.fetch.origin import Origin, respond
+from tests.integration.stage import running_app
 from tests.integration.topics import read_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -64,13 +64,7 @@ async def test_a_burst_of_one_host_does_not_hold_up_another_host_of_its_partitio
     )
     a_urls = [url_record(a.url(f"/a/{n}"), "cli") for n in range(A_URLS)]
     b_urls = [url_record(b.url(f"/b/{n}"), "cli") for n in range(B_URLS)]
-    app = App(settings, stages=["fetch"])
-    stop = asyncio.Event()
-    running = asyncio.create_task(app.run(stop))
-    try:
-        async with asyncio.timeout(30):
-            await app.started.wait()
-            await app.health.stages["fetch"].wait()  # joined: the clock starts with work
+    async with running_app(settings, stages=["fetch"]) as app:
         arrivals = asyncio.create_task(
             _arrivals(app.cluster, settings.topics.pages, A_URLS + B_URLS)
         )
@@ -82,9 +76,6 @@ async def test_a_burst_of_one_host_does_not_hold_up_another_host_of_its_partitio
             seen = await arrivals
         with pytest.raises(TimeoutError):
             await read_topic(app.cluster, settings.topics.dlq, 1, within_s=1)
-    finally:
-        stop.set()
-        await running
     b_last = max(seen[u.url_id.encode()] for u in b_urls) - submitted
     a_last = max(seen[u.url_id.encode()] for u in a_urls) - submitted
     assert b_last < 3.0  # 0.4 s here; 14.6 s with no per-key bound
