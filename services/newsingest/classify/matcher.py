@@ -220,13 +220,7 @@ def _trie(keys: Iterable[str]) -> str:
 
 def trie_alternation(words: Iterable[str]) -> str:
     """A regex alternation of lower-case words shaped as a trie (spaces match any whitespace)."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for sym in _symbols(word):
-            node = node.setdefault(sym, {})
-        node[""] = True
-    return _to_regex(trie).replace("[ -]", r"\s+")
+    return _trie(words).replace("[ -]", r"\s+")
 
 
 def _to_regex(node: dict[str, Any]) -> str:
