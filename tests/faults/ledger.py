@@ -11,7 +11,7 @@ from aiokafka import TopicPartition
 
 from newsingest.broker import Cluster
 from newsingest.runner import Message
-from tests.integration.topics import values
+from tests.integration.topics import from_the_start, values
 
 
 async def read_all(cluster: Cluster, topic: str, *, within_s: float = 30.0) -> list[Message]:
@@ -20,9 +20,7 @@ async def read_all(cluster: Cluster, topic: str, *, within_s: float = 30.0) -> l
     await consumer.start()
     found: list[Message] = []
     try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
+        tps = await from_the_start(consumer, topic)
         ends = await consumer.end_offsets(tps)
         async with asyncio.timeout(within_s):
             for tp in tps:

@@ -6,10 +6,18 @@ import asyncio
 from typing import Any
 
 import orjson
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from newsingest.broker import Cluster
 from newsingest.runner import Message
+
+
+async def from_the_start(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    """Assign ``consumer`` every partition of ``topic``, positioned at the beginning."""
+    tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+    consumer.assign(tps)
+    await consumer.seek_to_beginning(*tps)
+    return tps
 
 
 async def read_topic(
@@ -21,9 +29,7 @@ async def read_topic(
     await consumer.start()
     found: list[Message] = []
     try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
+        await from_the_start(consumer, topic)
         async with asyncio.timeout(within_s):
             while len({m.key for m in found} if distinct else found) < count:
                 for batch in (await consumer.getmany(timeout_ms=200)).values():
