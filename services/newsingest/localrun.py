@@ -90,7 +90,7 @@ async def enrich_inputs(
             try:
                 if isinstance(item, NewsingestError):
                     raise item
-                return encode(await enricher(item))
+                return (await enricher(item)).value
             except NewsingestError as exc:
                 failures += 1
                 return encode({"error": str(exc), "reason": exc.reason, "url": exc.url})

@@ -17,12 +17,12 @@ from newsingest.broker.publisher import Outgoing
 from newsingest.config import TopicSettings
 from newsingest.errors import InvalidRecordError, NewsingestError
 from newsingest.incidents.record import IncidentRecord
-from newsingest.records import ArticleRecord, PageRecord, UrlRecord, decode, encode
+from newsingest.records import ArticleRecord, EncodedArticle, PageRecord, UrlRecord, decode, encode
 from newsingest.runner.message import Handler, Message
 from newsingest.urls import host_of
 
 FetchStage = Callable[[UrlRecord], Awaitable[PageRecord]]
-EnrichStage = Callable[[PageRecord], Awaitable[ArticleRecord]]
+EnrichStage = Callable[[PageRecord], Awaitable[EncodedArticle]]
 IncidentsStage = Callable[[ArticleRecord], Awaitable[Sequence[IncidentRecord]]]
 
 
@@ -69,13 +69,12 @@ def incidents_handler(link: IncidentsStage, topics: TopicSettings) -> Handler:
     return handle
 
 
-def article_outputs(article: ArticleRecord, topics: TopicSettings) -> list[Outgoing]:
+def article_outputs(article: EncodedArticle, topics: TopicSettings) -> list[Outgoing]:
     """news.articles always; news.strikes too when the article reports a strike."""
-    value = encode(article)
     key = article.article_id.encode()
-    outputs = [Outgoing(topics.articles, value, key=key)]
-    if article.tags.strike.is_strike:
-        outputs.append(Outgoing(topics.strikes, value, key=key))
+    outputs = [Outgoing(topics.articles, article.value, key=key)]
+    if article.is_strike:
+        outputs.append(Outgoing(topics.strikes, article.value, key=key))
     return outputs
 
 

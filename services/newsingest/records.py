@@ -188,6 +188,44 @@ class ArticleRecord:
     schema: str = ARTICLE_SCHEMA
 
 
+@dataclass(frozen=True, slots=True)
+class EncodedArticle:
+    """An :class:`ArticleRecord` encoded where it was built (an enrich pool worker), with
+    the few facts the stage needs to route it and count it.
+
+    Not a wire record itself: ``value`` is. Shipping the encoded bytes back from the
+    worker, instead of the record, spares the parent process rebuilding the record
+    from a pickle and encoding it again (about 100 µs per 5 KB article).
+    """
+
+    article_id: str
+    is_strike: bool
+    value: bytes
+    removed: dict[str, int]
+    """Removed pieces by reason."""
+    tags: dict[str, int]
+    """How many tags of each kind were found: strike (0 or 1), militia, location, weapon."""
+
+    @classmethod
+    def of(cls, article: ArticleRecord) -> EncodedArticle:
+        removed: dict[str, int] = {}
+        for removal in article.removed:
+            removed[removal.reason] = removed.get(removal.reason, 0) + 1
+        tags = article.tags
+        return cls(
+            article_id=article.article_id,
+            is_strike=tags.strike.is_strike,
+            value=encode(article),
+            removed=removed,
+            tags={
+                "strike": 1 if tags.strike.is_strike else 0,
+                "militia": len(tags.militias),
+                "location": len(tags.locations),
+                "weapon": len(tags.weapons),
+            },
+        )
+
+
 # --- news.dlq ----------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from newsingest.enrich import build_article
 from newsingest.errors import InvalidRecordError
 from newsingest.records import (
     ArticleRecord,
+    EncodedArticle,
     PageRecord,
     UrlHints,
     UrlRecord,
@@ -50,6 +51,24 @@ def test_records_survive_a_round_trip() -> None:
     for seed in sorted(SEED.glob("*.txt")):
         article = build_article(page(seed.read_text(encoding="utf-8")), 5_000_000)
         assert decode(ArticleRecord, encode(article)) == article
+
+
+def test_an_encoded_article_carries_its_bytes_and_counts_that_agree_with_them() -> None:
+    seed = sorted(SEED.glob("*.txt"))[0].read_text(encoding="utf-8")
+    article = build_article(page(seed + "\nComments are closed for this article.\n"), 5_000_000)
+    encoded = EncodedArticle.of(article)
+    assert decode(ArticleRecord, encoded.value) == article
+    assert (encoded.article_id, encoded.is_strike) == (article.article_id, True)
+    reasons = [r.reason for r in article.removed]
+    assert encoded.removed == {reason: reasons.count(reason) for reason in set(reasons)}
+    assert encoded.removed.get("trailer", 0) >= 1
+    assert encoded.tags == {
+        "strike": 1,
+        "militia": len(article.tags.militias),
+        "location": len(article.tags.locations),
+        "weapon": len(article.tags.weapons),
+    }
+    assert encoded.tags["militia"] >= 1
 
 
 def misfit(cls: type[object], mutate: dict[str, object]) -> str:

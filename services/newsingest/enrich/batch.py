@@ -2,7 +2,7 @@
 
 A process-pool job costs a fixed amount of IPC (two pickles, a queue hop, a
 wake-up on each side) that is larger than the work of a short plain-text page.
-``Batcher`` keeps each caller's ``await batcher(page) -> ArticleRecord`` and
+``Batcher`` keeps each caller's ``await batcher(page) -> EncodedArticle`` and
 errors per page, but sends pages to the pool together:
 
 - no timer: a batch leaves as soon as a job slot is free (``max_jobs``, a
@@ -30,7 +30,7 @@ from typing import Any, Protocol, TypeVar
 
 from newsingest.enrich.work import enrich_batch
 from newsingest.errors import NewsingestError
-from newsingest.records import ArticleRecord, PageRecord
+from newsingest.records import EncodedArticle, PageRecord
 
 MAX_RECORDS = 32
 MAX_CHARS = 256_000
@@ -46,7 +46,7 @@ class Pool(Protocol):
 @dataclass(slots=True, eq=False)  # compared by identity
 class _Item:
     page: PageRecord
-    future: asyncio.Future[ArticleRecord]
+    future: asyncio.Future[EncodedArticle]
     alone: bool = False  # retried in a job of its own after its batch failed
 
 
@@ -73,8 +73,8 @@ class Batcher:
         self._queue: deque[_Item] = deque()
         self._jobs: set[asyncio.Task[None]] = set()
 
-    async def __call__(self, page: PageRecord) -> ArticleRecord:
-        future: asyncio.Future[ArticleRecord] = asyncio.get_running_loop().create_future()
+    async def __call__(self, page: PageRecord) -> EncodedArticle:
+        future: asyncio.Future[EncodedArticle] = asyncio.get_running_loop().create_future()
         item = _Item(page, future)
         self._queue.append(item)
         self._pump()

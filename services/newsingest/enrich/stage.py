@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import functools
 import time
-from collections import Counter
 
 from newsingest.config import EnrichSettings
 from newsingest.enrich.batch import Batcher
 from newsingest.enrich.pool import WorkerPool
 from newsingest.errors import NewsingestError
 from newsingest.metrics import Metrics
-from newsingest.records import ArticleRecord, PageRecord
+from newsingest.records import EncodedArticle, PageRecord
 
 
 class Enricher:
     """Runs extraction, cleaning and tagging of each page in the process pool,
-    small pages several to a pool job (see ``batch.py``)."""
+    small pages several to a pool job (see ``batch.py``). The article comes back
+    encoded, ready for the topics (see ``EncodedArticle``)."""
 
     def __init__(self, pool: WorkerPool, settings: EnrichSettings, metrics: Metrics) -> None:
         self._settings = settings
@@ -34,7 +34,7 @@ class Enricher:
             job_wait_s=2 * settings.timeout_s,
         )
 
-    async def __call__(self, page: PageRecord) -> ArticleRecord:
+    async def __call__(self, page: PageRecord) -> EncodedArticle:
         started = time.perf_counter()
         try:
             article = await self._batcher(page)
@@ -45,16 +45,9 @@ class Enricher:
         self._count(article)
         return article
 
-    def _count(self, article: ArticleRecord) -> None:
-        removed = Counter(removal.reason for removal in article.removed)
-        for reason, count in removed.items():
+    def _count(self, article: EncodedArticle) -> None:
+        for reason, count in article.removed.items():
             self._removed(reason).inc(count)
-        tags = article.tags
-        for kind, found in (
-            ("strike", 1 if tags.strike.is_strike else 0),
-            ("militia", len(tags.militias)),
-            ("location", len(tags.locations)),
-            ("weapon", len(tags.weapons)),
-        ):
+        for kind, found in article.tags.items():
             if found:
                 self._tags(kind).inc(found)

@@ -21,6 +21,7 @@ _RECORDS: tuple[type[Any], ...] = (
     records.PageRecord,
     records.UrlHints,
     records.ArticleRecord,
+    records.EncodedArticle,
     records.Span,
     records.Removal,
     records.Tags,

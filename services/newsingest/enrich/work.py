@@ -1,4 +1,4 @@
-"""What runs inside a pool worker: page in, enriched article out.
+"""What runs inside a pool worker: page in, enriched article out (encoded for the wire).
 
 Pure CPU: extraction and cleaning (``newsingest.extract``), then tagging
 (``newsingest.classify``). A SIGALRM timer bounds each job inside the worker,
@@ -20,7 +20,7 @@ from newsingest.classify import load_classifier
 from newsingest.enrich import wire
 from newsingest.errors import ExtractError, NewsingestError
 from newsingest.extract import Document, extract_document, prime_extractor
-from newsingest.records import ArticleRecord, PageRecord, stable_id, utc_now
+from newsingest.records import ArticleRecord, EncodedArticle, PageRecord, stable_id, utc_now
 from newsingest.urls import canonicalize
 
 wire.register()  # on both sides of the pool: the parent and every worker import this module
@@ -53,7 +53,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 def enrich_batch(
     pages: list[PageRecord], deadline_s: float, max_chars: int
-) -> list[ArticleRecord | NewsingestError | None]:
+) -> list[EncodedArticle | NewsingestError | None]:
     """Enrich pages in turn within one shared budget of ``deadline_s``.
 
     Each page gets an outcome: its article, its error, or None when the budget
@@ -62,14 +62,14 @@ def enrich_batch(
     progress and a page that times out alone is a page that takes too long.
     """
     budget_ends = time.monotonic() + deadline_s
-    outcomes: list[ArticleRecord | NewsingestError | None] = []
+    outcomes: list[EncodedArticle | NewsingestError | None] = []
     for page in pages:
         limit = min(deadline_s, budget_ends - time.monotonic()) if outcomes else deadline_s
         if limit <= 0:
             break
         try:
             with _time_limit(limit):
-                outcomes.append(build_article(page, max_chars))
+                outcomes.append(EncodedArticle.of(build_article(page, max_chars)))
         except ExtractError as exc:
             if exc.reason == "extract_timeout" and limit < deadline_s:
                 break  # the shared budget ran out, not this page's own deadline

@@ -12,7 +12,7 @@ from newsingest.enrich import Enricher, WorkerPool, build_article, warm_up
 from newsingest.errors import ExtractError
 from newsingest.localrun import page_from_text
 from newsingest.metrics import Metrics
-from newsingest.records import PageRecord
+from newsingest.records import ArticleRecord, EncodedArticle, PageRecord, decode
 
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "samples" / "seeds").glob("*.txt"))
 
@@ -29,14 +29,20 @@ async def test_pages_in_flight_together_come_back_as_their_own_articles() -> Non
         enrich = Enricher(pool, EnrichSettings(workers=2), metrics)
         outcomes = await asyncio.gather(*(enrich(p) for p in pages), return_exceptions=True)
     for p, outcome in zip(pages[:40], outcomes[:40], strict=True):
-        assert not isinstance(outcome, BaseException), outcome
+        assert isinstance(outcome, EncodedArticle), outcome
+        article = decode(ArticleRecord, outcome.value)
         expected = build_article(p, 5_000_000)
-        assert (outcome.url, outcome.text, outcome.tags) == (
+        assert (article.url, article.text, article.tags) == (
             expected.url,
             expected.text,
             expected.tags,
         )
-        assert outcome.removed == expected.removed
+        assert article.removed == expected.removed
+        # What the stage counts and routes by comes with the bytes and agrees with them.
+        assert outcome.article_id == article.article_id
+        assert outcome.is_strike == article.tags.strike.is_strike
+        assert sum(outcome.removed.values()) == len(article.removed)
+        assert outcome.tags["militia"] == len(article.tags.militias)
     empty = outcomes[40]
     assert isinstance(empty, ExtractError)
     assert empty.reason == "extract_empty"
@@ -59,7 +65,7 @@ async def test_each_page_past_the_deadline_ends_as_extract_timeout() -> None:
         # The pool still serves after the timeouts.
         small = await Enricher(pool, EnrichSettings(workers=1), metrics)(page(9, "Rockets hit."))
     assert [getattr(o, "reason", o) for o in outcomes] == ["extract_timeout"] * 5
-    assert small.text == "Rockets hit."
+    assert decode(ArticleRecord, small.value).text == "Rockets hit."
 
 
 @pytest.mark.parametrize("workers", [1, 3])

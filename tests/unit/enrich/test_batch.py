@@ -15,7 +15,7 @@ import pytest
 from newsingest.enrich.batch import Batcher
 from newsingest.errors import ExtractError
 from newsingest.localrun import page_from_text
-from newsingest.records import PageRecord
+from newsingest.records import ArticleRecord, EncodedArticle, PageRecord, decode
 
 T = TypeVar("T")
 STORY = "Rockets struck a base near Baghdad on Monday, officials said. Nobody was hurt."
@@ -23,6 +23,10 @@ STORY = "Rockets struck a base near Baghdad on Monday, officials said. Nobody wa
 
 def page(n: int, body: str = STORY) -> PageRecord:
     return page_from_text(body, url=f"https://example.com/{n}", content_type="text/plain")
+
+
+def url_of(article: EncodedArticle) -> str:
+    return decode(ArticleRecord, article.value).url
 
 
 class InlinePool:
@@ -60,8 +64,8 @@ async def test_pages_that_wait_for_a_busy_pool_leave_together() -> None:
     pool.gate.set()
     articles = await asyncio.gather(*calls)
     assert [len(job) for job in pool.jobs] == [1, 9]
-    assert [a.url for a in articles] == [f"https://example.com/{n}" for n in range(10)]
-    assert all(a.tags.strike.is_strike for a in articles)
+    assert [url_of(a) for a in articles] == [f"https://example.com/{n}" for n in range(10)]
+    assert all(a.is_strike for a in articles)
 
 
 async def test_batches_are_bounded_in_records_and_characters() -> None:
@@ -102,7 +106,7 @@ async def test_when_a_whole_batch_fails_its_pages_are_retried_one_per_job() -> N
     pool.gate.set()
     articles = await asyncio.gather(*calls)
     assert [len(job) for job in pool.jobs] == [1, 3, 1, 1, 1]
-    assert len({a.url for a in articles}) == 4
+    assert len({url_of(a) for a in articles}) == 4
 
 
 async def test_pages_a_batch_did_not_reach_go_first_in_the_next() -> None:
@@ -122,7 +126,7 @@ async def test_pages_a_batch_did_not_reach_go_first_in_the_next() -> None:
     articles = await asyncio.gather(*calls)
     assert pool.jobs[1] == [f"https://example.com/{n}" for n in range(1, 6)]
     assert pool.jobs[2] == [f"https://example.com/{n}" for n in range(3, 6)]
-    assert [a.url for a in articles] == [f"https://example.com/{n}" for n in range(6)]
+    assert [url_of(a) for a in articles] == [f"https://example.com/{n}" for n in range(6)]
 
 
 async def test_a_caller_that_gives_up_takes_its_waiting_page_back() -> None:
