@@ -77,7 +77,10 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows += [
             ("plaintext", "records/s per core", f"{r['records_per_cpu_s']:.0f}", ">= 1500"),
             ("plaintext", "stage cost vs build_article loop", f"{r['cost_ratio']:.2f}x", ""),
-        ]
+            ("plaintext", "ms CPU per record: stage / build_article / runner+publisher",
+             f"{r['stage_ms_per_record']:.2f} / {r['floor_ms_per_record']:.2f} / "
+             f"{r['transport_ms_per_record']:.2f}", ""),
+        ]  # fmt: skip
     if (r := results.get("latency")) and "p99_s" in r:
         rows.append(
             ("latency", f"p50 / p99 ms at {r['rate']:.0f}/s",

@@ -11,6 +11,11 @@ Baseline, same run: ``build_article`` (cleaning + tagging, the stage's own work)
 on the same records in a plain loop in this process; the ratio is the stage's
 CPU per record over that floor.
 
+Transport floor, same run: the same records through the stage's runner and
+publisher in this process, with a stage that hands back a prebuilt article (no
+pool, no work): what consuming, dispatching, producing and committing cost per
+record, whatever the stage does.
+
 Usage: python -m bench.plaintext [--quick] [--records N] [--workers N]
 """
 
@@ -20,6 +25,7 @@ import argparse
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from bench.common import (
@@ -32,11 +38,13 @@ from bench.common import (
 )
 from newsingest.broker import Cluster, EmbeddedBroker
 from newsingest.broker.publisher import Outgoing, Publisher
-from newsingest.config import ApiSettings, EnrichSettings
+from newsingest.config import ApiSettings, EnrichSettings, Settings
 from newsingest.enrich import build_article
 from newsingest.localrun import page_from_text
 from newsingest.metrics import Metrics
-from newsingest.records import PageRecord, encode
+from newsingest.pipeline import enrich_handler
+from newsingest.records import EncodedArticle, PageRecord, encode
+from newsingest.runner import Message, StageRunner
 
 GOAL_PER_CORE = 1500.0
 _PRODUCE_CHUNK = 500
@@ -62,6 +70,51 @@ def floor_per_record(records: list[PageRecord], sample: int = 500) -> float:
     for record in chosen:
         build_article(record, 5_000_000)
     return (time.process_time() - started) / len(chosen)
+
+
+async def transport_per_record(cluster: Cluster, settings: Settings, count: int) -> float:
+    """CPU seconds per record of the runner and publisher alone, in this process: the
+    records already on the pages topic, read again by a group of its own, through a
+    stage that returns one prebuilt article per seed."""
+    prebuilt = {
+        r.url.rsplit("/", 1)[1]: EncodedArticle.of(build_article(r, 5_000_000))
+        for r in page_records(len(seed_texts()))
+    }
+
+    async def no_work(page: PageRecord) -> EncodedArticle:
+        return prebuilt[page.url.rsplit("/", 1)[1]]
+
+    handle = enrich_handler(no_work, settings.topics)
+    handled, all_handled = 0, asyncio.Event()
+
+    async def counting(message: Message) -> Sequence[Outgoing]:
+        nonlocal handled
+        outputs = await handle(message)
+        handled += 1
+        if handled >= count:
+            all_handled.set()
+        return outputs
+
+    metrics = Metrics()
+    async with Publisher(cluster.producer("transport"), metrics) as publisher:
+        runner = StageRunner(
+            stage="transport",
+            consumer=cluster.consumer("transport", group="transport-floor"),
+            topics=[settings.topics.pages],
+            handler=counting,
+            publisher=publisher,
+            dlq_topic=settings.topics.dlq,
+            settings=settings.runner,
+            metrics=metrics,
+            service_version="bench",
+        )
+        stop = asyncio.Event()
+        started = time.process_time()
+        running = asyncio.create_task(runner.run(stop))
+        await asyncio.wait_for(all_handled.wait(), 300)
+        stop.set()
+        await running
+        return (time.process_time() - started) / count
 
 
 async def run(count: int, workers: int) -> dict[str, Any]:
@@ -99,6 +152,7 @@ async def run(count: int, workers: int) -> dict[str, Any]:
                 load = load_average()
                 cpu = meter.stop()
                 rss = enrich.peak_rss()
+            transport_s = await transport_per_record(cluster, settings, count)
     per_core = count / cpu
     return {
         "records": count,
@@ -112,6 +166,9 @@ async def run(count: int, workers: int) -> dict[str, Any]:
         "records_per_cpu_s": per_core,
         "floor_records_per_cpu_s": 1 / floor_s,
         "cost_ratio": (cpu / count) / floor_s,
+        "transport_ms_per_record": transport_s * 1e3,
+        "stage_ms_per_record": cpu / count * 1e3,
+        "floor_ms_per_record": floor_s * 1e3,
         "goal_per_core": GOAL_PER_CORE,
         "enrich_rss_mb": rss["stage_mb"],
         "worker_rss_mb": rss["max_child_mb"],
@@ -134,6 +191,11 @@ def report(result: dict[str, Any]) -> None:
         f"floor (build_article in a loop) {result['floor_records_per_cpu_s']:.0f} records/s/core; "
         f"stage cost = {result['cost_ratio']:.2f}x the floor; "
         f"RSS enrich {result['enrich_rss_mb']:.0f} MB, worker {result['worker_rss_mb']:.0f} MB"
+    )
+    print(
+        f"per record: stage {result['stage_ms_per_record']:.3f} ms CPU = build_article "
+        f"{result['floor_ms_per_record']:.3f} ms + the rest; runner and publisher alone "
+        f"(prebuilt articles, no pool) {result['transport_ms_per_record']:.3f} ms"
     )
 
 
