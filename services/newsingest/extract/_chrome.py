@@ -29,6 +29,7 @@ _TRAILING_PARENS = re.compile(r"\s*\([^()]{1,80}\)")
 def strip_chrome(paras: list[Para]) -> set[str]:
     """Remove trailers, link blocks, credits and captions; return the captions' texts."""
     caption_keys: set[str] = set()
+    phrases = _trailer_phrases_in(paras)
     in_link_block = False
     for para in paras:
         if not para.kept:
@@ -43,7 +44,12 @@ def strip_chrome(paras: list[Para]) -> set[str]:
             continue
         chrome = PATTERNS.chrome.fullmatch(line)
         kind = chrome.lastgroup if chrome else None
-        if kind is None and len(line) <= _MAX_PHRASE_LINE and _has_trailer_phrase(line):
+        if (
+            kind is None
+            and phrases
+            and len(line) <= _MAX_PHRASE_LINE
+            and _has_trailer_phrase(line, phrases)
+        ):
             kind = "trailer"
         if kind in ("trailer", "trailer_block"):
             para.reason = reason.TRAILER
@@ -65,8 +71,25 @@ def strip_chrome(paras: list[Para]) -> set[str]:
     return caption_keys
 
 
-def _has_trailer_phrase(line: str) -> bool:
-    return PATTERNS.trailer_phrases.search(line.casefold()) is not None
+def _trailer_phrases_in(paras: list[Para]) -> tuple[str, ...]:
+    """The trailer phrases found anywhere in the kept text (most texts have none).
+
+    One casefold and a few substring tests on the whole text cost far less than
+    searching every line for every phrase; lines are then searched for these only.
+    """
+    folded = "\n".join(p.text for p in paras if p.kept).casefold()
+    return tuple(
+        phrase
+        for first, group in PATTERNS.trailer_phrases.items()
+        if first in folded
+        for phrase in group
+        if phrase in folded
+    )
+
+
+def _has_trailer_phrase(line: str, phrases: tuple[str, ...]) -> bool:
+    folded = line.casefold()
+    return any(phrase in folded for phrase in phrases)
 
 
 def _is_shouted_headline(line: str) -> bool:
