@@ -41,6 +41,10 @@ def starts_mid_text(line: str) -> bool:
     return letters.isalpha() and letters.islower()
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what ``\w`` matches
+
+
 def stem(word: str) -> str:
     """A crude, language-light stem: enough to match "strikes" with "strike"."""
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
@@ -48,13 +52,13 @@ def stem(word: str) -> str:
     return word
 
 
+def is_content_word(word: str) -> bool:
+    """A casefolded word that may carry a topic: not a stopword, a figure or a short word."""
+    return len(word) >= 3 and word not in PATTERNS.stopwords and not word.isdigit()
+
+
 def content_words(text: str) -> Counter[str]:
-    stop = PATTERNS.stopwords
-    return Counter(
-        stem(w)
-        for w in _WORD.findall(text.casefold())
-        if len(w) >= 3 and w not in stop and not w.isdigit()
-    )
+    return Counter(stem(w) for w in _WORD.findall(text.casefold()) if is_content_word(w))
 
 
 def is_title_case(words: list[str]) -> bool:
@@ -101,7 +105,27 @@ class Body:
             if size > _BODY_SAMPLE_CHARS:
                 sample.extend(lines[max(index + 1, len(lines) - _BODY_SAMPLE_TAIL_LINES) :])
                 break
-        self._counts = content_words("\n".join(sample))
+        # Tokenising the whole body costs more than all the rest of the cleaning: only the
+        # few words of a candidate line are counted, by substring search (``_count``).
+        self._folded = "\n".join(sample).casefold()
+
+    def _count(self, stemmed: str) -> int:
+        """How often the body has a content word with this stem: the stem itself or it + "s"."""
+        text = self._folded
+        at = text.find(stemmed)
+        if at < 0:
+            return 0  # the usual answer for the words of an unrelated headline
+        words = {w for w in (stemmed, stemmed + "s") if is_content_word(w) and stem(w) == stemmed}
+        count = 0
+        while at >= 0:
+            if at == 0 or not _is_word_char(text[at - 1]):
+                end = at + len(stemmed)
+                if end < len(text) and text[end] == "s":
+                    end += 1  # the plural: one search finds both words
+                if (end == len(text) or not _is_word_char(text[end])) and text[at:end] in words:
+                    count += 1
+            at = text.find(stemmed, at + 1)
+        return count
 
     def is_unrelated(self, line: str, *, strict: bool = False) -> bool:
         """Headline-shaped and sharing (almost) no topic words with the rest of the text.
@@ -113,7 +137,7 @@ class Body:
         own = content_words(line)
         if not own:
             return False
-        shared = sum(1 for w, n in own.items() if self._counts[w] > n)
+        shared = sum(1 for w, n in own.items() if self._count(w) > n)
         overlap = shared / len(own)
         if is_title_case(line.split(" ")) and not strict:
             return overlap <= _TITLE_CASE_MAX_OVERLAP
