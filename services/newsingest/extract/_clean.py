@@ -35,7 +35,13 @@ from newsingest.records import Removal, Span
 
 _MAX_HEADING_SPACES = 12  # an AFP-style subhead is a few words
 # C0 controls (but tab/newline/CR), DEL and the BOM become spaces: they carry no words.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff"
+_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]")
+# Whitespace other than the space and the line breaks of str.splitlines: tabs, no-break
+# and typographic spaces. A text with none of it and no controls (most texts) has lines
+# that need re-spacing only where a space is doubled or ends them.
+_ODD_SPACES = r"\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_UNUSUAL = re.compile(f"[{_CONTROL_CHARS}{_ODD_SPACES}]")
 _AFP_HEADING = re.compile(r"-\s+(\S.{0,118}?)\s+-")
 _GLUED_HEADING = re.compile(r"(?:^|(?<=[.!?\"”’']))\s*-\s+(\S[^\n]{0,100}?)\s+-\s+(?=[A-Z\"“‘'])")
 
@@ -58,13 +64,18 @@ def clean_text(text: str, *, title: str | None = None, headings: Collection[str]
 
 def _paragraphs(text: str, headings: frozenset[str]) -> list[Para]:
     paras: list[Para] = []
-    if _CONTROLS.search(text):
+    plain = _UNUSUAL.search(text) is None
+    if not plain and _CONTROLS.search(text):
         text = _CONTROLS.sub(" ", text)
     for raw in text.splitlines():
-        line = " ".join(raw.split())
+        if plain and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+            line = raw  # what " ".join(raw.split()) would give, at a fraction of the cost
+        else:
+            line = " ".join(raw.split())
         if not line:
             continue
-        afp = _AFP_HEADING.fullmatch(line)
+        # Its spaces single, the line can be a "- Subhead -" only when so marked at both ends.
+        afp = _AFP_HEADING.fullmatch(line) if line[:2] == "- " and line[-2:] == " -" else None
         if afp and _short(afp[1]):
             paras.append(Para(afp[1], heading=True, marked=line))
             continue

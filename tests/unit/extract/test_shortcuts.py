@@ -1,0 +1,53 @@
+"""The cheap tests that let cleaning skip work give the answers of the work they skip."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+
+import pytest
+
+from newsingest.extract import _clean, _evidence
+from newsingest.extract._chrome import _has_trailer_phrase, _trailer_phrases_in
+from newsingest.extract._para import Para
+
+ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
+
+
+def test_every_space_but_the_plain_one_and_line_breaks_is_unusual() -> None:
+    breaks = {c for c in ALL_CHARS if c.isspace() and len(f"a{c}b".splitlines()) == 2}
+    for char in ALL_CHARS:
+        if char.isspace() and char != " " and char not in breaks:
+            assert _clean._UNUSUAL.match(char), hex(ord(char))
+
+
+def test_word_characters_are_those_of_backslash_w() -> None:
+    word = re.compile(r"\w")
+    assert [c for c in ALL_CHARS if _evidence._is_word_char(c) != bool(word.match(c))] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Strikes hit the depot. The strike, a second strike: strikes!\nstrikes_ strikess",
+        "Drama As Fugitive Escapes\nThe fugitive's escape, escapes and escapees; 2024s",
+        "Class classes glass. Bus buses; the news is news",
+    ],
+)
+def test_body_counts_stems_as_a_full_tokenisation_would(text: str) -> None:
+    counted: Counter[str] = Counter()
+    for word in re.findall(r"\w+", text.casefold()):
+        if _evidence.is_content_word(word):
+            counted[_evidence.stem(word)] += 1
+    body = _evidence.Body(text.split("\n"))
+    candidates = {_evidence.stem(w) for w in re.findall(r"\w+", text.casefold())}
+    assert {w: body._count(w) for w in candidates} == {w: counted[w] for w in candidates}
+
+
+def test_trailer_phrases_are_found_in_the_lines_that_hold_them() -> None:
+    lines = ["A line about the strike.", "© 2024 Example. ALL RIGHTS RESERVED.", "[Video] Watch"]
+    phrases = _trailer_phrases_in([Para(line) for line in lines])
+    assert set(phrases) == {"all rights reserved", "[video]"}
+    assert [_has_trailer_phrase(line, phrases) for line in lines] == [False, True, True]
+    assert _trailer_phrases_in([Para(lines[0])]) == ()
