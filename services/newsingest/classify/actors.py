@@ -207,7 +207,7 @@ def _agents(folded: str, s: Sentence) -> dict[str, None]:
         before = folded[max(s.start, start - 40) : start]
         if _by_or_blamed(before):
             # "in retaliation for an attack blamed on X": X struck that other attack
-            if not in_other_event(cues, start):
+            if not in_other_event(s, start):
                 agents[label] = None
         elif _acts(folded, end, cues[i + 1 : i + 8], claims_negated, before):
             # "struck the port, a day after a Houthi missile landed": the Houthis did that

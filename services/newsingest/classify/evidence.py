@@ -105,82 +105,96 @@ def score_sentence(
     weapon_types: Mapping[str, StrikeType],
 ) -> None:
     """Set the sentence's evidence, best span, strike type and flags."""
-    count = s.kinds.get
+    kinds = s.kinds  # a kind is in it only with a count of one or more
+    count = kinds.get
     military = count(MILITARY, 0) + count(WEAPON, 0) + count(MILITIA, 0)
     # Military words, or people killed, confirm that "strike" or "attack" means one; a country
     # alone half does.
-    context = 1.0 if military or count(KILLED) else (0.75 if count(ACTOR) else 0.5)
-    has_noun = count(NOUN, 0) + count(WEAPON, 0) > 0
-    after_counts = s.index >= 1 and count(AFTER, 0) > 0  # see lexicon.AFTER
-    modified = count(IRREALIS, 0) + count(NEGATION, 0) + count(BACKREF, 0) > 0 or after_counts
+    context = 1.0 if military or KILLED in kinds else (0.75 if ACTOR in kinds else 0.5)
+    has_noun = NOUN in kinds or WEAPON in kinds
+    after_counts = s.index >= 1 and AFTER in kinds  # see lexicon.AFTER
+    modified = after_counts or IRREALIS in kinds or NEGATION in kinds or BACKREF in kinds
     best = 0.0
     best_span: tuple[int, int] | None = None
     realised = False
     type_votes: dict[StrikeType, float] = {}
-    attack_words = has_noun or count(VERB, 0) > 0
-    last_killing = -2 if count(KILLED) else -1  # start of the last "killed"; -2: not looked up
-    if attack_words and not count(CLAIM) and folded.find("claim", s.start, s.end) != -1:
-        found = _CLAIMED.search(folded, s.start, s.end)
-        if found:
-            s.add(found.start(), found.end(), (CLAIM, None))
-            s.cues.sort(key=lambda c: c[0])
-    for start, end, (kind, value) in s.cues if attack_words else ():
-        if kind == NOUN:
-            strike_type, strength = cast(_NounValue, value)
-            unambiguous = strike_type in _UNAMBIGUOUS_TYPES or (
-                strike_type == "bombing" and strength >= 1
-            )
-            score = strength * (1.0 if unambiguous else context)
-            if strike_type:
-                type_votes[strike_type] = type_votes.get(strike_type, 0.0) + score
-            if not s.definite:
-                s.definite = _is_definite(folded[max(s.start, start - 30) : start])
-        elif kind == VERB:
-            strength = cast(float, value)
-            # "bombed", "shelled", "attacked" say it alone; "hit" or "fired" need a weapon word.
-            alone = 1.0 if has_noun or strength >= 0.9 else 0.5
-            word = folded[start:end]
-            sent = _sent_at(folded, s, start, end) if word in _LAUNCH_VERBS else 0
-            if sent < 0:
-                continue  # "fired a missile into the sea"
-            if strength > 0.4 and last_killing == -2:
-                last_killing = _last_killing(folded, s)
-            if sent > 0 or (strength > 0.4 and last_killing > end):
-                # "launched missiles at a ship", "stormed a checkpoint, killing four soldiers"
-                strength, alone = min(1.0, strength + 0.3), 1.0
-            score = strength * (1.0 if military else 0.3) * alone
-            realised = realised or score >= 0.3
-            verb_type = _VERB_TYPES.get(word)
-            if verb_type:
-                type_votes[verb_type] = type_votes.get(verb_type, 0.0) + 0.5 * score
-        elif kind == WEAPON:
-            facility = _FACILITY_AFTER.match(folded, end, s.end)
-            if facility and not _verb_between(s.cues, end, facility.end()):
-                continue  # "drone and rocket stores": a target; not "jets struck depots"
-            weapon_type = weapon_types[str(value)]
-            type_votes[weapon_type] = type_votes.get(weapon_type, 0.0) + 0.5
-            score = 0.35
-        else:
-            continue
-        if folded[start:end] in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end):
-            continue
-        if modified:
-            score *= local_modifier(s.cues, start, after_counts)
-        if score > best:
-            best, best_span = score, (start, end)
+    attack_words = has_noun or VERB in kinds
+    nouns: list[int] = []  # where the attack nouns start: their "definite" is read at the end
+    if attack_words:
+        if CLAIM not in kinds and folded.find("claim", s.start, s.end) != -1:
+            found = _CLAIMED.search(folded, s.start, s.end)
+            if found:
+                s.add(found.start(), found.end(), (CLAIM, None))
+                s.cues.sort(key=lambda c: c[0])
+        cues = s.cues
+        modifiers: list[_Modifier] | None = None  # built on first use
+        # Start of the last "killed" (-2: not looked up yet).
+        last_killing = -2 if KILLED in kinds else -1
+        for start, end, (kind, value) in cues:
+            if kind == NOUN:
+                strike_type, strength = cast(_NounValue, value)
+                unambiguous = strike_type in _UNAMBIGUOUS_TYPES or (
+                    strike_type == "bombing" and strength >= 1
+                )
+                score = strength * (1.0 if unambiguous else context)
+                if strike_type:
+                    type_votes[strike_type] = type_votes.get(strike_type, 0.0) + score
+                nouns.append(start)
+                word = folded[start:end]
+            elif kind == VERB:
+                strength = cast(float, value)
+                # "bombed", "shelled", "attacked" say it alone; "hit" or "fired" need a weapon.
+                alone = 1.0 if has_noun or strength >= 0.9 else 0.5
+                word = folded[start:end]
+                sent = _sent_at(folded, s, start, end) if word in _LAUNCH_VERBS else 0
+                if sent < 0:
+                    continue  # "fired a missile into the sea"
+                if strength > 0.4 and last_killing == -2:
+                    last_killing = _last_killing(folded, s)
+                if sent > 0 or (strength > 0.4 and last_killing > end):
+                    # "launched missiles at a ship", "stormed a checkpoint, killing four soldiers"
+                    strength, alone = min(1.0, strength + 0.3), 1.0
+                score = strength * (1.0 if military else 0.3) * alone
+                realised = realised or score >= 0.3
+                verb_type = _VERB_TYPES.get(word)
+                if verb_type:
+                    type_votes[verb_type] = type_votes.get(verb_type, 0.0) + 0.5 * score
+            elif kind == WEAPON:
+                facility = _FACILITY_AFTER.match(folded, end, s.end)
+                if facility and not _verb_between(cues, end, facility.end()):
+                    continue  # "drone and rocket stores": a target; not "jets struck depots"
+                weapon_type = weapon_types[str(value)]
+                type_votes[weapon_type] = type_votes.get(weapon_type, 0.0) + 0.5
+                score = 0.35
+                word = folded[start:end]
+            else:
+                continue
+            if word in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end):
+                continue
+            if modified:
+                if modifiers is None:
+                    modifiers = _modifiers(cues)
+                score *= local_modifier(modifiers, start, after_counts)
+            if score > best:
+                best, best_span = score, (start, end)
     if best > 0 and realised and has_noun:
         best = min(1.2, best + 0.2)  # a noun and a verb in the past: "carried out an air strike"
     s.background = (
-        count(BACKGROUND, 0) > 0
-        or (count(DATE, 0) > 0 and _old_date(text, s, ref))
+        BACKGROUND in kinds
+        or (DATE in kinds and _old_date(text, s, ref))
         or (s.index >= 2 and _tells_history(folded, s))
     )
     if s.background:
         s.definite = False
         best *= 0.5
+    elif not s.definite:
+        # Read here, not per noun: background sentences never need it.
+        for start in nouns:
+            if _is_definite(folded[max(s.start, start - 30) : start]):
+                s.definite = True
+                break
     s.claim = not s.background and (
-        count(CLAIM, 0) > 0
-        or (count(BLAME, 0) > 0 and (attack_words or s.index < 6) and _blames_this(s))
+        CLAIM in kinds or (BLAME in kinds and (attack_words or s.index < 6) and _blames_this(s))
     )
     frames, domain = count(FRAME, 0), count(DOMAIN, 0)
     if frames:
@@ -204,11 +218,17 @@ def score_sentence(
 _HARM_STRENGTH = 0.4  # the strength of "killed", "wounded" in lexicon.ATTACK_VERBS
 
 
-def in_other_event(cues: list[Cue], at: int, openers: tuple[str, ...] = (BACKREF, AFTER)) -> bool:
+def in_other_event(s: Sentence, at: int, openers: tuple[str, ...] = (BACKREF, AFTER)) -> bool:
     """Whether ``at`` follows an opener of another event ("in response to", "days after"),
     with no attack verb (not a mere "killed") starting a new clause between them."""
+    kinds = s.kinds
+    for opener in openers:
+        if opener in kinds:
+            break
+    else:
+        return False  # most sentences have no opener: skip their cues
     inside = False
-    for _start, end, (kind, value) in cues:
+    for _start, end, (kind, value) in s.cues:
         if end > at:
             break
         if kind in openers:
@@ -221,8 +241,7 @@ def in_other_event(cues: list[Cue], at: int, openers: tuple[str, ...] = (BACKREF
 def _blames_this(s: Sentence) -> bool:
     """A blame not inside a clause about another event ("days after a bombing that Turkey
     blamed on Kurdish militants")."""
-    cues = s.cues
-    return any(kind == BLAME and not in_other_event(cues, start) for start, _, (kind, _) in cues)
+    return any(kind == BLAME and not in_other_event(s, start) for start, _, (kind, _) in s.cues)
 
 
 def _sent_at(folded: str, s: Sentence, start: int, end: int) -> int:
@@ -274,24 +293,47 @@ def _last_killing(folded: str, s: Sentence) -> int:
     return last
 
 
-def local_modifier(cues: list[Cue], at: int, after_counts: bool = False) -> float:
-    """How much the words just before an attack word take away from it."""
-    factor = 1.0
-    seen: set[str] = set()
+# A word that may weaken an attack word after it: (how far the cues up to it reach, its end,
+# its kind). Listed once per sentence, then read for each attack word.
+_Modifier = tuple[int, int, str]
+_MODIFIER_KINDS = frozenset({IRREALIS, NEGATION, BACKREF, AFTER})
+
+
+def _modifiers(cues: list[Cue]) -> list[_Modifier]:
+    reach = -1
+    found: list[_Modifier] = []
     for _start, end, (kind, _) in cues:
-        if end > at:
-            break
-        if kind in seen:
-            continue
+        if end > reach:
+            reach = end
+        if kind in _MODIFIER_KINDS:
+            found.append((reach, end, kind))
+    return found
+
+
+def local_modifier(modifiers: list[_Modifier], at: int, after_counts: bool = False) -> float:
+    """How much the words just before an attack word take away from it: each kind once, but
+    every "after" that counts (``modifiers`` from :func:`_modifiers`)."""
+    factor = 1.0
+    irrealis = negation = backref = False
+    for reach, end, kind in modifiers:
+        if reach > at:
+            break  # a cue up to here ends after ``at``: not before it
         distance = at - end
-        if (kind == IRREALIS and distance <= 60) or (kind == NEGATION and distance <= 25):
-            factor *= 0.25
-        elif (kind == BACKREF or (kind == AFTER and after_counts)) and distance <= 45:
-            kind = BACKREF
+        if kind == IRREALIS:
+            if not irrealis and distance <= 60:
+                factor *= 0.25
+                irrealis = True
+        elif kind == NEGATION:
+            if not negation and distance <= 25:
+                factor *= 0.25
+                negation = True
+        elif kind == BACKREF:
+            if not backref and distance <= 45:
+                factor *= 0.35
+                backref = True
+        elif after_counts and distance <= 45:
             factor *= 0.35
-        else:
-            continue
-        seen.add(kind)
+            backref = True
     return factor
 
 

@@ -22,7 +22,6 @@ from newsingest.classify.cues import (
     PLACE,
     VERB,
     WEAPON,
-    Cue,
     Sentence,
 )
 from newsingest.classify.evidence import in_other_event, sentence_dates
@@ -94,7 +93,7 @@ def locations(
                 continue
             weight = s.weight * max(s.evidence, 0.2)
             weight *= _SPECIFICITY.get(places[index].kind, _SPECIFICITY_DEFAULT)
-            modifier = _place_modifier(s.cues, start)
+            modifier = _place_modifier(s, start)
             weight *= modifier
             window = max(s.start, start - 25)
             if folded.find("from ", window, start) != -1 and _FROM_BEFORE.search(
@@ -129,9 +128,7 @@ def event_date(text: str, event: list[Sentence], ref: date | None) -> str | None
             if ref is not None and not ref - timedelta(days=10) <= d.day <= ref + timedelta(days=1):
                 continue
             said = _SAID_BEFORE.search(text, max(s.start, d.start - 30), d.start) is not None
-            other_event = (
-                _place_modifier(s.cues, d.start) < 1.0
-            )  # "in retaliation for ... on Sunday"
+            other_event = _place_modifier(s, d.start) < 1.0  # "in retaliation for ... on Sunday"
             candidates.append((said or other_event, rank * 10_000 + abs(d.start - anchor), d.day))
     return min(candidates)[2].isoformat() if candidates else None
 
@@ -190,9 +187,9 @@ def _dateline_end(text: str, sentences: list[Sentence]) -> int:
     return m.end() if m else -1
 
 
-def _place_modifier(cues: list[Cue], at: int) -> float:
+def _place_modifier(s: Sentence, at: int) -> float:
     """A place or a date after "in response to" / "vowed to" belongs to that other event."""
-    return 0.35 if in_other_event(cues, at, (BACKREF, IRREALIS, AFTER)) else 1.0
+    return 0.35 if in_other_event(s, at, (BACKREF, IRREALIS, AFTER)) else 1.0
 
 
 def _location_tag(place: Place, mentions: list[Span]) -> LocationTag:
