@@ -163,22 +163,26 @@ class CueFinder:
         """File every cue of ``text`` under its sentence; return the militia mentions by id,
         in order of first mention."""
         mentions: dict[str, list[Mention]] = {}
-        si, count = 0, len(sentences)
+        si, count = -1, len(sentences)
+        s_start = s_end = -1
+        cues: list[Cue] = []
+        kinds: dict[str, int] = {}
         table, lookup = self._matcher.table, self._matcher.get
-        for match in self._matcher.pattern.finditer(folded):
-            found = match.group()
+        for found, start, end in self._matcher.spans(folded):
             payloads = table.get(found) or lookup(found)
             if not payloads:
                 continue
-            start, end = match.span()
-            while si < count and start >= sentences[si].end:
-                si += 1  # matches come in order: walk the sentences along
-            if si == count:
-                break
-            sentence = sentences[si]
-            if start < sentence.start or end > sentence.end:
+            if start >= s_end:  # matches come in order: walk the sentences along
+                si += 1
+                while si < count and start >= sentences[si].end:
+                    si += 1
+                if si >= count:
+                    break
+                sentence = sentences[si]
+                s_start, s_end = sentence.start, sentence.end
+                cues, kinds = sentence.cues, sentence.kinds  # Sentence.add, inlined: hot loop
+            if start < s_start or end > s_end:
                 continue
-            cues, kinds = sentence.cues, sentence.kinds  # Sentence.add, inlined: hot loop
             for payload in payloads:
                 kind = payload[0]
                 cues.append((start, end, payload))
