@@ -11,6 +11,7 @@ regex and admitted only where the context supports them.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -48,6 +49,8 @@ _GROUP_WORDS = re.compile(
 )
 _VERB_LIKE_SHORT = frozenset({"IS", "Isis", "Isil"})
 _US_FORMS = frozenset({"US", "U.S."})
+_US: Payload = (ACTOR, "us")
+_cue_start = operator.itemgetter(0)
 
 
 @dataclass(slots=True)
@@ -216,41 +219,35 @@ class CueFinder:
         self, text: str, sentences: list[Sentence], mentions: dict[str, list[Mention]]
     ) -> None:
         starts = [s.start for s in sentences]
-        touched: set[int] = set()
         for m in self._short_re.finditer(text):
-            form = m.group()
-            si = bisect.bisect_right(starts, m.start()) - 1
-            if not _word_start(text, m.start()) or si < 0 or m.end() > sentences[si].end:
+            start, end = m.span()
+            si = bisect.bisect_right(starts, start) - 1
+            if si < 0 or end > sentences[si].end or not _word_start(text, start):
                 continue
             sentence = sentences[si]
-            if form in _US_FORMS:
-                sentence.add(m.start(), m.end(), (ACTOR, "us"))
-                touched.add(si)
-                continue
-            mid = self._short_ids[form]
-            if self._supported(text, m, sentence, mid in mentions or form in self._acronyms):
-                mentions.setdefault(mid, []).append(Mention(m.start(), m.end(), si))
-                sentence.add(m.start(), m.end(), (MILITIA, mid))
-                touched.add(si)
-        for si in touched:
-            sentences[si].cues.sort(key=lambda c: c[0])
+            form = m.group()
+            payload: Payload = _US
+            if form not in _US_FORMS:
+                mid = self._short_ids[form]
+                named = mid in mentions or form in self._acronyms
+                if not self._supported(text, m, sentence, named):
+                    continue
+                mentions.setdefault(mid, []).append(Mention(start, end, si))
+                payload = (MILITIA, mid)
+            _insert(sentence, (start, end, payload))
 
     def _add_arabic(
         self, folded: str, sentences: list[Sentence], mentions: dict[str, list[Mention]]
     ) -> None:
         starts = [s.start for s in sentences]
-        touched: set[int] = set()
         for start, end, payloads in self._arabic.find(folded):
             si = bisect.bisect_right(starts, start) - 1
             if si < 0 or end > sentences[si].end:
                 continue
             for payload in payloads:
-                sentences[si].add(start, end, payload)
+                _insert(sentences[si], (start, end, payload))
                 if payload[0] == MILITIA:
                     mentions.setdefault(str(payload[1]), []).append(Mention(start, end, si))
-            touched.add(si)
-        for si in touched:
-            sentences[si].cues.sort(key=lambda c: c[0])
 
     @staticmethod
     def _supported(text: str, m: re.Match[str], sentence: Sentence, named: bool) -> bool:
@@ -267,6 +264,14 @@ class CueFinder:
         kinds = sentence.kinds
         military = sum(kinds.get(k, 0) for k in (MILITARY, MILITIA, WEAPON, NOUN))
         return named or group_word or military > 0
+
+
+def _insert(sentence: Sentence, cue: Cue) -> None:
+    """Sentence.add, keeping the cues in order of start: after those that start at or before
+    it, where appending and a stable sort would put it."""
+    bisect.insort(sentence.cues, cue, key=_cue_start)
+    kind = cue[2][0]
+    sentence.kinds[kind] = sentence.kinds.get(kind, 0) + 1
 
 
 def _position_weight(body_index: int) -> float:

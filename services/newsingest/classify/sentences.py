@@ -27,34 +27,49 @@ _MONTHS = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "se
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty sentence, in order; whitespace trimmed."""
+    # One regex pass over the whole text (a boundary never spans a line end), not one per line.
     spans: list[tuple[int, int]] = []
-    line_start = 0
-    for line in text.split("\n"):
-        pos = line_start
-        for m in _BOUNDARY.finditer(line):
-            if line[m.start()] == "." and _abbreviation(line, m.start(), m.end()):
-                continue
-            _add(text, pos, line_start + m.start() + len(m.group().rstrip()), spans)
-            pos = line_start + m.end()
-        _add(text, pos, line_start + len(line), spans)
-        line_start += len(line) + 1
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        stop = m.start()
+        if text[stop] == "." and _abbreviation(text, stop, m.end()):
+            continue
+        _add_lines(text, pos, stop + len(m.group().rstrip()), spans)
+        pos = m.end()
+    _add_lines(text, pos, len(text), spans)
     return spans
 
 
-def _abbreviation(line: str, stop: int, next_start: int) -> bool:
+def _abbreviation(text: str, stop: int, next_start: int) -> bool:
     """Whether the full stop at ``stop`` ends an abbreviation (string operations only: this
     runs at every sentence end)."""
-    space = line.rfind(" ", max(0, stop - 6), stop)
-    if space == -1 and stop > 5:
-        return False
-    word = line[space + 1 : stop]
+    lo = max(0, stop - 6)
+    line_end = text.rfind("\n", lo, stop)  # the word may not reach back across a line end
+    start = line_end + 1 if line_end != -1 else lo
+    space = text.rfind(" ", start, stop)
+    if space == -1 and line_end == -1 and stop > 5:
+        return False  # a long word, or no word: "...1990s." "—."
+    word = text[space + 1 if space != -1 else start : stop]
     if not 2 <= len(word) <= 5 or not word.isalpha():
         return False
     key = word.lower()
-    return key in _TITLES or (key in _MONTHS and line[next_start : next_start + 1].isdigit())
+    return key in _TITLES or (key in _MONTHS and text[next_start : next_start + 1].isdigit())
+
+
+def _add_lines(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Line ends inside the piece end sentences too."""
+    line_end = text.find("\n", start, end)
+    while line_end != -1:
+        _add(text, start, line_end, spans)
+        start = line_end + 1
+        line_end = text.find("\n", start, end)
+    _add(text, start, end, spans)
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    if 0 < end - start <= MAX_SENTENCE and not (text[start].isspace() or text[end - 1].isspace()):
+        spans.append((start, end))  # the common case, without copying the piece
+        return
     piece = text[start:end]
     stripped = piece.strip()
     if not stripped:
