@@ -194,15 +194,19 @@ def _agents(folded: str, s: Sentence) -> dict[str, None]:
     cues = s.cues
     claims_negated = False
     opener = -1  # end of the latest "after" / "in response to"
+    has_claim = CLAIM in s.kinds
     for i, (start, end, (kind, value)) in enumerate(cues):
-        if kind == NEGATION and any(
-            c[2][0] == CLAIM and 0 <= c[0] - end <= 30 for c in cues[i + 1 : i + 4]
-        ):
-            claims_negated = True  # "no group claimed the attack"
-        if kind in (AFTER, BACKREF):
-            opener = end
-        if kind not in (ACTOR, MILITIA) or AGENT_SUFFIX.match(folded, end):
+        if kind not in (ACTOR, MILITIA):
+            if kind == NEGATION and has_claim:
+                for c in cues[i + 1 : i + 4]:
+                    if c[2][0] == CLAIM and 0 <= c[0] - end <= 30:
+                        claims_negated = True  # "no group claimed the attack"
+                        break
+            elif kind in (AFTER, BACKREF):
+                opener = end
             continue
+        if folded.startswith("-", end) and AGENT_SUFFIX.match(folded, end):
+            continue  # "Iran-backed"; the regex only where its hyphen is
         label = f"militia:{value}" if kind == MILITIA else str(value)
         before = folded[max(s.start, start - 40) : start]
         if _by_or_blamed(before):

@@ -160,7 +160,13 @@ def _claims(text: str, low: str, start: int, end: int) -> list[_Claim]:
             )
             found[(span_start, span_end)] = _Claim(is_killed, claim)
     for verb in _SINGULAR_VERB.finditer(low, start, end):
-        aux = _SINGULAR_BEFORE.search(low, max(start, verb.start() - 40), verb.start())
+        window = max(start, verb.start() - 40)
+        if (
+            low.find("was", window, verb.start()) == -1
+            and low.find("been", window, verb.start()) == -1
+        ):
+            continue  # no "was" or "been" before it: the regex only where its words are
+        aux = _SINGULAR_BEFORE.search(low, window, verb.start())
         if aux is None or _NO_ONE_BEFORE.search(low, max(start, aux.start() - 40), aux.start()):
             continue  # "no one was killed", "it was not clear whether anyone was killed"
         span_start, span_end = _subject_start(low, start, aux.start()), verb.end()

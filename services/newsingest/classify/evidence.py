@@ -169,13 +169,17 @@ def score_sentence(
                 word = folded[start:end]
             else:
                 continue
-            if word in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end):
+            # The rest only decides whether this word is the best so far: a modifier never
+            # raises a score, so neither it nor the other sense is read for a lower one.
+            if score <= best:
                 continue
             if modified:
                 if modifiers is None:
                     modifiers = _modifiers(cues)
                 score *= local_modifier(modifiers, start, after_counts)
-            if score > best:
+            if score > best and not (
+                word in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end)
+            ):
                 best, best_span = score, (start, end)
     if best > 0 and realised and has_noun:
         best = min(1.2, best + 0.2)  # a noun and a verb in the past: "carried out an air strike"

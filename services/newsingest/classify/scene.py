@@ -71,28 +71,35 @@ def locations(
 ) -> list[LocationTag]:
     """Places named: the scene first (the most specific place where the strongest sentences
     put the attack), then the others in order of mention."""
-    best: dict[int, float] = defaultdict(float)
-    total: dict[int, float] = defaultdict(float)
+    best: dict[int, float] = {}
+    total: dict[int, float] = {}
     found: dict[int, list[Span]] = {}
     demonyms: dict[int, float] = defaultdict(float)
     pool = event or [s for s in sentences[: LEAD_SENTENCES + 1] if not s.background]
     pool_ids = {id(s) for s in pool}
     dateline_end = _dateline_end(text, sentences)
     for s in sentences:
-        if not (s.kinds.get(PLACE) or s.kinds.get(DEMONYM)):
+        kinds = s.kinds
+        if PLACE not in kinds and DEMONYM not in kinds:
             continue  # most sentences name no place: skip their cues
         in_pool = id(s) in pool_ids
+        sentence_weight = s.weight * max(s.evidence, 0.2)
         for start, end, (kind, value) in s.cues:
-            if kind == DEMONYM and in_pool:
-                demonyms[cast(int, value)] += s.weight
-            if kind != PLACE or AGENT_SUFFIX.match(folded, end):
+            if kind != PLACE:
+                if kind == DEMONYM and in_pool:
+                    demonyms[cast(int, value)] += s.weight
                 continue
+            if folded.startswith("-", end) and AGENT_SUFFIX.match(folded, end):
+                continue  # "Iran-backed": the regex only where its hyphen is
             index = cast(int, value)
-            found.setdefault(index, []).append(Span(text[start:end], start, end))
+            span = Span(text[start:end], start, end)
+            if index in found:
+                found[index].append(span)
+            else:
+                found[index] = [span]
             if not in_pool:
                 continue
-            weight = s.weight * max(s.evidence, 0.2)
-            weight *= _SPECIFICITY.get(places[index].kind, _SPECIFICITY_DEFAULT)
+            weight = sentence_weight * _SPECIFICITY.get(places[index].kind, _SPECIFICITY_DEFAULT)
             modifier = _place_modifier(s, start)
             weight *= modifier
             window = max(s.start, start - 25)
@@ -100,12 +107,16 @@ def locations(
                 folded, window, start
             ):
                 weight *= 0.3  # where the attack came from
-            elif modifier == 1.0 and _AT_BEFORE.search(folded, max(s.start, start - 25), start):
+            elif modifier == 1.0 and _AT_BEFORE.search(folded, window, start):
                 weight *= 1.3  # what it hit
             if start < dateline_end:
                 weight *= _DATELINE_WEIGHT
-            best[index] = max(best[index], weight)
-            total[index] += weight
+            if index in best:
+                if weight > best[index]:
+                    best[index] = weight
+                total[index] += weight
+            else:
+                best[index] = total[index] = weight
     scores = {i: best[i] + 0.25 * (total[i] - best[i]) for i in best}
     ranked = _prefer_precise(sorted(scores, key=lambda i: -scores[i]), scores, places)
     if not ranked and demonyms:
@@ -144,18 +155,23 @@ def weapon_tags(
     in_event: dict[str, int] = {}
     for s in sentences:
         kinds = s.kinds
-        if not kinds.get(WEAPON):
+        if WEAPON not in kinds:
             continue
-        if id(s) not in event_ids:
+        of_event = id(s) in event_ids
+        if not of_event:
             armed = kinds.get(MILITARY, 0) + kinds.get(MILITIA, 0)
-            if not (armed or kinds.get(NOUN) or kinds.get(VERB)) or kinds.get(DOMAIN, 0) > armed:
+            if not (armed or NOUN in kinds or VERB in kinds) or kinds.get(DOMAIN, 0) > armed:
                 continue
         for start, end, (kind, value) in s.cues:
             if kind == WEAPON:
                 wid = str(value)
-                found.setdefault(wid, []).append(Span(text[start:end], start, end))
-                if id(s) in event_ids:
-                    in_event.setdefault(wid, start)
+                span = Span(text[start:end], start, end)
+                if wid in found:
+                    found[wid].append(span)
+                else:
+                    found[wid] = [span]
+                if of_event and wid not in in_event:
+                    in_event[wid] = start
     order = sorted(found, key=lambda w: (w not in in_event, in_event.get(w, found[w][0].start)))
     return [WeaponTag(id=wid, name=weapons[wid].name, mentions=found[wid]) for wid in order]
 
