@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections import Counter
 
 import pytest
 
-from newsingest.extract import _clean, _evidence
+from newsingest.extract import _clean, _evidence, _textness
 from newsingest.extract._chrome import _has_trailer_phrase, _trailer_phrases_in
 from newsingest.extract._para import Para
 
@@ -51,3 +52,24 @@ def test_trailer_phrases_are_found_in_the_lines_that_hold_them() -> None:
     assert set(phrases) == {"all rights reserved", "[video]"}
     assert [_has_trailer_phrase(line, phrases) for line in lines] == [False, True, True]
     assert _trailer_phrases_in([Para(lines[0])]) == ()
+
+
+CASED_AND_NOT = [
+    "iPhone McDonald eBay aBcDeF ÀàÁáßÖöØøÞþ ЁёЯя ΩωΑα",
+    "Hindi हिन्दी, Thai ภาษาไทย, U.S. said, a an of 2024 snake_case x_y",
+    "ab.cd;ef!gh ij\tkl\nmn\xa0op   qrs",
+]
+
+
+@pytest.mark.parametrize("text", CASED_AND_NOT)
+def test_humps_are_the_lower_upper_pairs(text: str) -> None:
+    lower = re.compile(r"[a-zß-öø-ÿа-яёα-ω]")
+    upper = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω]")
+    pairs = sum(1 for a, b in itertools.pairwise(text) if lower.match(a) and upper.match(b))
+    assert len(_textness._HUMP.findall(text)) == pairs
+
+
+@pytest.mark.parametrize("text", CASED_AND_NOT)
+def test_plain_words_never_count_more_than_words(text: str) -> None:
+    exact = sum(map(len, _textness._IN_WORDS.findall(text)))
+    assert _textness._in_plain_words(text) <= exact
