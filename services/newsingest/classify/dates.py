@@ -90,21 +90,19 @@ def find_dates(
 ) -> list[DateMention]:
     """Dates mentioned in ``text[start:end]``, resolved against ``ref`` where needed; with
     ``around`` (the spans of date words), only near those: the regex is the costly part."""
-    if _after_metadata_prefix(text, start):
+    if start < 40 and _after_metadata_prefix(text, start):
         start = max(start, 40)
-    windows = _windows(around, start, end) if around else [(start, end)]
     out: list[DateMention] = []
-    seen: set[int] = set()
-    for lo, hi in windows:
+    # The windows are apart from each other: no date is found twice.
+    for lo, hi in _windows(around, start, end) if around else [(start, end)]:
         for m in _DATE.finditer(text, lo, hi):
-            if m.start() not in seen:
-                seen.add(m.start())
-                _add(m, ref, out)
+            _add(m, ref, out)
     return out
 
 
 def _windows(around: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    """Merged stretches around date words, wide enough for "on 28 December 2023"."""
+    """Stretches around date words, wide enough for "on 28 December 2023"; overlapping or
+    touching ones merged, so that they lie apart, in order."""
     merged: list[tuple[int, int]] = []
     for a, b in sorted(around):
         lo, hi = max(start, a - 30), min(end, b + 16)
@@ -118,6 +116,10 @@ def _windows(around: Sequence[tuple[int, int]], start: int, end: int) -> list[tu
 
 
 def _add(m: re.Match[str], ref: date | None, out: list[DateMention]) -> None:
+    if m.lastgroup == "wd":  # most dates are weekdays: the other forms' groups are all unset
+        if ref is not None:
+            out.append(DateMention(m.start(), m.end(), _weekday(m, ref), False))
+        return
     explicit = m["wd"] is None and m["rel"] is None
     day = _resolve(m, ref)
     if day is not None or explicit:
@@ -162,9 +164,13 @@ def _resolve(m: re.Match[str], ref: date | None) -> date | None:
     if ref is None:
         return None
     if m["wd"]:
-        back = (ref.weekday() - _WEEKDAYS[m["wd"].lower()]) % 7
-        if m["last"] and back == 0:
-            back = 7
-        return ref - timedelta(days=back)
+        return _weekday(m, ref)
     rel = " ".join(m["rel"].lower().split())
     return ref + timedelta(days=_RELATIVE.get(rel, 0))
+
+
+def _weekday(m: re.Match[str], ref: date) -> date:
+    back = (ref.weekday() - _WEEKDAYS[m["wd"].lower()]) % 7
+    if m["last"] and back == 0:
+        back = 7
+    return ref - timedelta(days=back)

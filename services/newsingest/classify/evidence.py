@@ -406,18 +406,22 @@ def _old_date(text: str, s: Sentence, ref: date | None) -> bool:
     if ref is None:
         if s.index <= 1:
             return False
-        dates = [d for d in sentence_dates(text, s, None) if d.explicit]
-    else:
-        dates = [
-            d
-            for d in sentence_dates(text, s, ref)
-            if d.explicit
+        return any(
+            d.explicit and not _in_group_clause(text, s, d.start)
+            for d in sentence_dates(text, s, None)
+        )
+    week_before = ref - timedelta(days=7)
+    for d in sentence_dates(text, s, ref):
+        if (
+            d.explicit
             and d.day is not None
-            and d.day < ref - timedelta(days=7)
+            and d.day < week_before
             # "in January" only when it opens the sentence; "in August 2021" always
             and (not d.month_only or d.has_year or d.start - s.start < 3)
-        ]
-    return any(not _in_group_clause(text, s, d.start) for d in dates)
+            and not _in_group_clause(text, s, d.start)
+        ):
+            return True
+    return False
 
 
 _GROUP_CLAUSE = re.compile(r", (?:which|who) ")
@@ -425,6 +429,8 @@ _GROUP_CLAUSE = re.compile(r", (?:which|who) ")
 
 def _in_group_clause(text: str, s: Sentence, at: int) -> bool:
     """Whether ``at`` lies in a relative clause opened right after an armed group's name."""
+    if MILITIA not in s.kinds:
+        return False  # no group named
     opened = None
     for m in _GROUP_CLAUSE.finditer(text, s.start, at):
         opened = m.start()
