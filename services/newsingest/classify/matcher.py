@@ -27,8 +27,6 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import accumulate, count
-from operator import add
 from typing import Any, Generic, TypeVar
 
 P = TypeVar("P")
@@ -150,13 +148,17 @@ class TermMatcher(Generic[P]):
         """(matched text, start, end) of every match in ``folded`` (from :func:`fold`), in
         order: the matches of :attr:`pattern` ``.finditer``. Look the text up with :meth:`get`."""
         if not self._scan_ok or not _bmp(folded):
-            return ((m.group(), m.start(), m.end()) for m in self.pattern.finditer(folded))
-        parts = self._scan.split(" " + folded)  # gap, term, gap, term, ..., gap
+            for m in self.pattern.finditer(folded):
+                yield m.group(), m.start(), m.end()
+            return
+        parts = iter(self._scan.split(" " + folded))  # gap, term, gap, term, ..., gap
         # Each match also ate the character before its term, which is in no part; the " " put
-        # in front makes up for the first.
-        ends = list(accumulate(map(len, parts)))
-        starts, stops = map(add, ends[::2], count()), map(add, ends[1::2], count())
-        return zip(parts[1::2], starts, stops, strict=False)  # the counts never end
+        # in front stands for it before the first term.
+        start = len(next(parts))
+        for found, gap in zip(parts, parts, strict=True):  # (term, gap after it) pairs
+            end = start + len(found)
+            yield found, start, end
+            start = end + len(gap) + 1
 
     def find(self, folded: str) -> list[tuple[int, int, tuple[P, ...]]]:
         """(start, end, payloads) of every match in ``folded`` (from :func:`fold`), in order."""
