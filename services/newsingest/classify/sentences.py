@@ -48,7 +48,7 @@ def _abbreviation(text: str, stop: int, next_start: int) -> bool:
     start = line_end + 1 if line_end != -1 else lo
     space = text.rfind(" ", start, stop)
     if space == -1 and line_end == -1 and stop > 5:
-        return False  # a long word, or no word: "...1990s." "—."
+        return False  # no space nor line start in the six characters before: a long word
     word = text[space + 1 if space != -1 else start : stop]
     if not 2 <= len(word) <= 5 or not word.isalpha():
         return False
