@@ -138,7 +138,7 @@ def _claims(text: str, low: str, start: int, end: int) -> list[_Claim]:
             if number is None or number > 100_000:
                 continue
             span_start, span_end = m.start(), m.end()
-            qualifier_text = m.groupdict().get("q")
+            qualifier_text = None if pattern is _NUMBER_FIRST else m["q"]  # it has no "q"
             if pattern is _NUMBER_FIRST:
                 if _UNITS.match(m["x"] or ""):
                     continue
@@ -151,7 +151,7 @@ def _claims(text: str, low: str, start: int, end: int) -> list[_Claim]:
             if qualifier is None and m["n"].lower() in _VAGUE:
                 qualifier = "at least"
             verb = m["v"].lower()
-            is_killed = not any(w in verb for w in ("wound", "injur", "hurt"))
+            is_killed = not ("wound" in verb or "injur" in verb or "hurt" in verb)
             claim = CasualtyClaim(
                 number=number,
                 claimant=_claimant(text, low, start, end, span_start, span_end),

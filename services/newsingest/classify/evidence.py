@@ -140,7 +140,6 @@ def score_sentence(
                 if strike_type:
                     type_votes[strike_type] = type_votes.get(strike_type, 0.0) + score
                 nouns.append(start)
-                word = folded[start:end]
             elif kind == VERB:
                 strength = cast(float, value)
                 # "bombed", "shelled", "attacked" say it alone; "hit" or "fired" need a weapon.
@@ -166,7 +165,6 @@ def score_sentence(
                 weapon_type = weapon_types[str(value)]
                 type_votes[weapon_type] = type_votes.get(weapon_type, 0.0) + 0.5
                 score = 0.35
-                word = folded[start:end]
             else:
                 continue
             # The rest only decides whether this word is the best so far: a modifier never
@@ -178,7 +176,7 @@ def score_sentence(
                     modifiers = _modifiers(cues)
                 score *= local_modifier(modifiers, start, after_counts)
             if score > best and not (
-                word in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end)
+                folded[start:end] in _STRIKE_FAMILY and _OTHER_SENSE_AFTER.match(folded, end, s.end)
             ):
                 best, best_span = score, (start, end)
     if best > 0 and realised and has_noun:
@@ -346,7 +344,7 @@ def document_score(sentences: list[Sentence], title: Sentence | None) -> float:
     lead = [s.evidence * s.weight for s in sentences[: LEAD_SENTENCES + 1]]
     if title is not None:
         lead.append(title.evidence * TITLE_WEIGHT)
-    rest = sorted((s.evidence for s in sentences[1:]), reverse=True)[:3]
+    rest = sorted([s.evidence for s in sentences[1:]], reverse=True)[:3]
     score = max(lead, default=0.0) + 0.15 * sum(rest)
     headline = title or (sentences[0] if sentences and sentences[0].is_title else None)
     if headline is not None and headline.evidence < 0.3 and headline.off_topic:
