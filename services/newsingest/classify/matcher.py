@@ -119,18 +119,20 @@ class TermMatcher(Generic[P]):
                 node = node.setdefault(sym, {})
             node[""] = True
         self._table: dict[str, tuple[P, ...]] = {k: tuple(v) for k, v in table.items()}
-        self._body = _to_regex(trie) if trie else "(?!)"
+        body = _to_regex(trie) if trie else "(?!)"
+        # Compiled here, for the texts the scan cannot take: no record pays for it.
+        self._pattern = re.compile(rf"(?<!\w){body}(?!\w)")
         # Run on " " + folded, so that a term at the very start has a character before it too.
-        self._scan = re.compile(rf"[{_non_word_class()}]({self._body})(?!\w)")
+        self._scan = re.compile(rf"[{_non_word_class()}]({body})(?!\w)")
         # The scan eats the character before a term, which may not be the last of the term
         # before: fine while every term starts with a letter or digit (none can start there).
         self._scan_ok = all(re.match(r"\w", first) for first in trie)
 
-    @functools.cached_property
+    @property
     def pattern(self) -> re.Pattern[str]:
         """The trie as one regex; match it on folded text and look matches up with :meth:`get`.
         :meth:`spans` finds the same matches faster."""
-        return re.compile(rf"(?<!\w){self._body}(?!\w)")
+        return self._pattern
 
     def get(self, found: str) -> tuple[P, ...] | None:
         """Payloads of a matched piece of folded text."""
