@@ -35,13 +35,7 @@ from newsingest.records import Removal, Span
 
 _MAX_HEADING_SPACES = 12  # an AFP-style subhead is a few words
 # C0 controls (but tab/newline/CR), DEL and the BOM become spaces: they carry no words.
-_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff"
-_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]")
-# Whitespace other than the space and the line breaks of str.splitlines: tabs, no-break
-# and typographic spaces. A text with none of it and no controls (most texts) has lines
-# that need re-spacing only where a space is doubled or ends them.
-_ODD_SPACES = r"\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_UNUSUAL = re.compile(f"[{_CONTROL_CHARS}{_ODD_SPACES}]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 _AFP_HEADING = re.compile(r"-\s+(\S.{0,118}?)\s+-")
 _GLUED_HEADING = re.compile(r"(?:^|(?<=[.!?\"”’']))\s*-\s+(\S[^\n]{0,100}?)\s+-\s+(?=[A-Z\"“‘'])")
 
@@ -64,7 +58,9 @@ def clean_text(text: str, *, title: str | None = None, headings: Collection[str]
 
 def _paragraphs(text: str, headings: frozenset[str]) -> list[Para]:
     paras: list[Para] = []
-    plain = _UNUSUAL.search(text) is None
+    # Printable but for its newlines (most texts): no controls, no whitespace but the
+    # plain space, so its lines need re-spacing only where a space is doubled or ends them.
+    plain = text.replace("\n", " ").isprintable()
     if not plain and _CONTROLS.search(text):
         text = _CONTROLS.sub(" ", text)
     for raw in text.splitlines():

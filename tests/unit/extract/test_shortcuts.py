@@ -16,11 +16,10 @@ from newsingest.extract._para import Para
 ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
 
 
-def test_every_space_but_the_plain_one_and_line_breaks_is_unusual() -> None:
-    breaks = {c for c in ALL_CHARS if c.isspace() and len(f"a{c}b".splitlines()) == 2}
+def test_a_printable_text_needs_no_blanking_and_has_no_space_but_the_plain_one() -> None:
     for char in ALL_CHARS:
-        if char.isspace() and char != " " and char not in breaks:
-            assert _clean._UNUSUAL.match(char), hex(ord(char))
+        if _clean._CONTROLS.match(char) or (char.isspace() and char != " "):
+            assert not char.isprintable(), hex(ord(char))
 
 
 def test_word_characters_are_those_of_backslash_w() -> None:
