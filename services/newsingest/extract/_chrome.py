@@ -30,9 +30,10 @@ def strip_chrome(paras: list[Para]) -> set[str]:
     """Remove trailers, link blocks, credits and captions; return the captions' texts."""
     caption_keys: set[str] = set()
     phrases = _trailer_phrases_in(paras)
+    chrome_kind = PATTERNS.chrome.fullmatch
     in_link_block = False
     for para in paras:
-        if not para.kept:
+        if para.reason is not None:
             continue
         line = para.text
         if in_link_block:
@@ -42,7 +43,7 @@ def strip_chrome(paras: list[Para]) -> set[str]:
             in_link_block = False
         if len(line) > _MAX_CHROME_CHARS:
             continue
-        chrome = PATTERNS.chrome.fullmatch(line)
+        chrome = chrome_kind(line)
         kind = chrome.lastgroup if chrome else None
         if (
             kind is None
@@ -80,8 +81,8 @@ def _trailer_phrases_in(paras: list[Para]) -> tuple[str, ...]:
     folded = "\n".join(p.text for p in paras if p.kept).casefold()
     return tuple(
         phrase
-        for first, group in PATTERNS.trailer_phrases.items()
-        if first in folded
+        for start, group in PATTERNS.trailer_phrases.items()
+        if start in folded
         for phrase in group
         if phrase in folded
     )
@@ -101,6 +102,14 @@ def _is_shouted_headline(line: str) -> bool:
     return line.isupper() and line.count(" ") >= 4 and (line[-1].isalpha() or line[-1] in "!'’")
 
 
+def _last_break_end(line: str, start: int) -> int | None:
+    """Where the text after the last sentence break from ``start`` on begins, if any."""
+    end = None
+    for brk in SENTENCE_BREAK.finditer(line, start):
+        end = brk.end()
+    return end
+
+
 def _split_credit(para: Para, caption_keys: set[str]) -> None:
     """A line ending in a credit is a caption when short, else an article line with a credit."""
     line = para.text
@@ -110,9 +119,9 @@ def _split_credit(para: Para, caption_keys: set[str]) -> None:
         if parens and parens.end() == len(line) and PATTERNS.credit.fullmatch(parens[0].strip()):
             head, credit = line[: parens.start()].rstrip(), parens[0].strip()
     if not credit:
-        breaks = list(SENTENCE_BREAK.finditer(line, max(0, len(line) - _CREDIT_WINDOW)))
-        if breaks and PATTERNS.credit.fullmatch(line, breaks[-1].end()):
-            head, credit = line[: breaks[-1].end()].rstrip(), line[breaks[-1].end() :]
+        end = _last_break_end(line, max(0, len(line) - _CREDIT_WINDOW))
+        if end is not None and PATTERNS.credit.fullmatch(line, end):
+            head, credit = line[:end].rstrip(), line[end:]
     if not credit:
         return
     if head.count(" ") < _MAX_CAPTION_WORDS:

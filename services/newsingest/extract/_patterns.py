@@ -34,8 +34,8 @@ class Patterns:
     # kind (trailer, inline, trailer_block, credit, caption), in that order of precedence.
     chrome: re.Pattern[str]
     trailer: re.Pattern[str]
-    # Casefolded literal phrases, grouped by their first character: a text without
-    # that character (most have no "[") need not be searched for the group.
+    # Casefolded literal phrases, grouped by first character under the start they share:
+    # a text without that start (most have no "[") need not be searched for the group.
     trailer_phrases: dict[str, tuple[str, ...]]
     inline: re.Pattern[str]
     trailer_block: re.Pattern[str]
@@ -55,7 +55,16 @@ def _phrases(phrases: list[str]) -> dict[str, tuple[str, ...]]:
     groups: dict[str, list[str]] = {}
     for phrase in sorted({p.casefold() for p in phrases}):
         groups.setdefault(phrase[:1], []).append(phrase)
-    return {first: tuple(group) for first, group in groups.items()}
+    return {_shared_start(group): tuple(group) for group in groups.values()}
+
+
+def _shared_start(ordered: list[str]) -> str:
+    """The start all the (sorted) strings share: the first and the last share it."""
+    first, last = ordered[0], ordered[-1]
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
 
 
 def _alternation(kind: str, regexes: list[str]) -> re.Pattern[str]:
