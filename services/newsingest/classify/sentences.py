@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 
 # A sentence ends at . ! ? (and closing quotes) followed by space and a capital, digit or
 # opening quote. "U.S. forces" does not end one (lower case follows). Lines always end one.
 # Matches start only at the first mark of a run, possessively: linear on "!!!!...".
 # The first mark comes before the look-behind, so that the regex engine can skip ahead to
-# the marks instead of trying every position (4x faster).
-_BOUNDARY = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*+[\"”’')\]]*+[ \t]++(?=[\"“‘(\[]?[A-Z0-9])")
+# the marks instead of trying every position (4x faster); one pattern per mark, so that it
+# is a literal, which the engine finds faster still (3x). As a run of marks has one start,
+# no two patterns' matches overlap.
+_BOUNDARIES = tuple(
+    (mark, re.compile(rf"\{mark}(?<![.!?][.!?])[.!?]*+[\"”’')\]]*+[ \t]++(?=[\"“‘(\[]?[A-Z0-9])"))
+    for mark in ".!?"
+)
 # Longer "sentences" (run-on text, lists without full stops) are cut at a space: the rules
 # look at words near each other, and this bounds the work per sentence.
 MAX_SENTENCE = 600
@@ -30,7 +37,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     # One regex pass over the whole text (a boundary never spans a line end), not one per line.
     spans: list[tuple[int, int]] = []
     pos = 0
-    for m in _BOUNDARY.finditer(text):
+    for m in _boundaries(text):
         stop = m.start()
         if text[stop] == "." and _abbreviation(text, stop, m.end()):
             continue
@@ -38,6 +45,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     _add_lines(text, pos, len(text), spans)
     return spans
+
+
+def _boundaries(text: str) -> Iterator[re.Match[str]]:
+    """The sentence ends of ``text`` in order (matches of the patterns of the marks it has)."""
+    found = [pattern.finditer(text) for mark, pattern in _BOUNDARIES if mark in text]
+    return found[0] if len(found) == 1 else heapq.merge(*found, key=lambda m: m.start())
 
 
 def _abbreviation(text: str, stop: int, next_start: int) -> bool:
