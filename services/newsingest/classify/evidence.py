@@ -397,13 +397,24 @@ def _tells_history(folded: str, s: Sentence) -> bool:
     return False
 
 
+# Every date written out holds a month's name (capitalised: dates._DATE is case-sensitive) or
+# a year in ASCII digits. All alternatives open with a literal: the engine skips ahead to them.
+_WRITTEN_OUT = re.compile(r"0|1|2|3|4|5|6|7|8|9|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+
+
+def may_write_out_a_date(text: str, s: Sentence) -> bool:
+    """False when the sentence holds no date written out (``DateMention.explicit``): it has
+    no month's name and no digit. Far cheaper than reading its dates."""
+    return _WRITTEN_OUT.search(text, s.start, s.end) is not None
+
+
 def _old_date(text: str, s: Sentence, ref: date | None) -> bool:
     """A date written out that lies more than a week before publication; without a
     publication date, any written-out date after the lead (the lead gives the news). Not a
     date in a clause that tells a group's history ("the Houthis, who have fought since 2014")."""
+    if (ref is None and s.index <= 1) or not may_write_out_a_date(text, s):
+        return False  # dated by a weekday or "yesterday" only (most are): nothing to read
     if ref is None:
-        if s.index <= 1:
-            return False
         return any(
             d.explicit and not _in_group_clause(text, s, d.start)
             for d in sentence_dates(text, s, None)

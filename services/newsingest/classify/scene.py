@@ -24,7 +24,7 @@ from newsingest.classify.cues import (
     WEAPON,
     Sentence,
 )
-from newsingest.classify.evidence import in_other_event, sentence_dates
+from newsingest.classify.evidence import in_other_event, may_write_out_a_date, sentence_dates
 from newsingest.classify.gazetteer import Place, Weapon
 from newsingest.records import Actor, LocationTag, Span, StrikeType, WeaponTag
 
@@ -132,6 +132,8 @@ def event_date(text: str, event: list[Sentence], ref: date | None) -> str | None
     ranked = sorted(event, key=lambda s: (s.claim, -(s.evidence * s.weight)))
     candidates: list[tuple[bool, int, date]] = []
     for rank, s in enumerate(ranked):
+        if ref is None and not may_write_out_a_date(text, s):
+            continue  # without a reference day only dates written out are read
         anchor = s.best[0] if s.best else s.start
         for d in sentence_dates(text, s, ref):
             if d.day is None or d.month_only:
