@@ -13,7 +13,7 @@ from newsingest.extract._evidence import (
     is_title_case,
     starts_mid_text,
 )
-from newsingest.extract._para import Para, kept
+from newsingest.extract._para import Para, ends
 from newsingest.extract._patterns import PATTERNS
 from newsingest.records import Removal
 
@@ -33,10 +33,10 @@ def strip_edges(paras: list[Para]) -> None:
         return body
 
     for _ in range(_EDGE_LINES):
-        edge = kept(paras)
-        if len(edge) < 2:
+        edge = ends(paras)
+        if edge is None:
             return
-        last = edge[-1]
+        last = edge[1]
         if last.heading:
             last.reason = reason.TRAILER  # a heading with nothing under it
         elif starts_mid_text(last.text) and not ends_like_sentence(last.text):
@@ -46,8 +46,8 @@ def strip_edges(paras: list[Para]) -> None:
         elif not _split_glued_tail(last, evidence):
             break
     for _ in range(_EDGE_LINES):
-        edge = kept(paras)
-        if len(edge) < 2:
+        edge = ends(paras)
+        if edge is None:
             return
         first = edge[0]
         if first.heading:

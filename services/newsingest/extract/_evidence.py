@@ -109,12 +109,17 @@ class Body:
         # few words of a candidate line are counted, by substring search (``_count``).
         self._folded = "\n".join(sample).casefold()
 
+    def _has_more(self, stemmed: str, than: int) -> bool:
+        """Whether the body has more than ``than`` content words with this stem."""
+        # Each such word starts with the stem: when the stem itself is not found more
+        # often (the words of an unrelated headline: only in the headline), no need to
+        # look at the words one by one.
+        return self._folded.count(stemmed) > than and self._count(stemmed) > than
+
     def _count(self, stemmed: str) -> int:
         """How often the body has a content word with this stem: the stem itself or it + "s"."""
         text = self._folded
         at = text.find(stemmed)
-        if at < 0:
-            return 0  # the usual answer for the words of an unrelated headline
         words = {w for w in (stemmed, stemmed + "s") if is_content_word(w) and stem(w) == stemmed}
         count = 0
         while at >= 0:
@@ -137,7 +142,7 @@ class Body:
         own = content_words(line)
         if not own:
             return False
-        shared = sum(1 for w, n in own.items() if self._count(w) > n)
+        shared = sum(1 for w, n in own.items() if self._has_more(w, n))
         overlap = shared / len(own)
         if is_title_case(line.split(" ")) and not strict:
             return overlap <= _TITLE_CASE_MAX_OVERLAP

@@ -24,5 +24,13 @@ class Para:
         return self.reason is None
 
 
-def kept(paras: list[Para]) -> list[Para]:
-    return [p for p in paras if p.kept]
+def ends(paras: list[Para]) -> tuple[Para, Para] | None:
+    """The first and the last kept paragraphs, when two or more are kept.
+
+    Found from either end: the edge passes ask for them again after each removal.
+    """
+    first = next((p for p in paras if p.kept), None)
+    last = next((p for p in reversed(paras) if p.kept), None)
+    if first is None or last is None or first is last:
+        return None
+    return first, last
