@@ -30,7 +30,7 @@ def strip_chrome(paras: list[Para]) -> set[str]:
     """Remove trailers, link blocks, credits and captions; return the captions' texts."""
     caption_keys: set[str] = set()
     phrases = _trailer_phrases_in(paras)
-    chrome_kind = PATTERNS.chrome.fullmatch
+    chrome_kind = PATTERNS.chrome_by_start.fullmatch
     in_link_block = False
     for para in paras:
         if para.reason is not None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from newsingest.extract._starts import starts
+
 _CASE_SENSITIVE = frozenset({"credit", "byline"})
 _KINDS = (
     "trailer",
@@ -33,6 +35,7 @@ class Patterns:
     # One pass for the whole-paragraph kinds: a fullmatch whose ``lastgroup`` names the
     # kind (trailer, inline, trailer_block, credit, caption), in that order of precedence.
     chrome: re.Pattern[str]
+    chrome_by_start: ChromeByStart  # the same answers, at a lower cost
     trailer: re.Pattern[str]
     # Casefolded literal phrases, grouped by first character under the start they share:
     # a text without that start (most have no "[") need not be searched for the group.
@@ -89,6 +92,41 @@ def _chrome(merged: dict[str, list[str]]) -> re.Pattern[str]:
     return re.compile("|".join(branches))
 
 
+class ChromeByStart:
+    """``chrome``, narrowed to the patterns a line's first character can start.
+
+    Most patterns start with a word: a line starting with "T" need not try "comments
+    are closed" or "related". Trying only the others (compiled once per first
+    character, when first needed) costs about a third less. A line starting with a
+    non-ASCII character tries them all (see ``_starts``).
+    """
+
+    def __init__(self, merged: dict[str, list[str]]) -> None:
+        self._merged = merged
+        self._starts = {regex: starts(regex) for kind in _CHROME_KINDS for regex in merged[kind]}
+        self._all = _chrome(merged)
+        self._by_first: dict[str, re.Pattern[str]] = {}
+
+    def fullmatch(self, line: str) -> re.Match[str] | None:
+        first = line[:1]
+        if not first or not first.isascii():
+            return self._all.fullmatch(line)
+        first = first.lower()
+        pattern = self._by_first.get(first)
+        if pattern is None:
+            pattern = self._by_first[first] = _chrome(
+                {
+                    kind: [r for r in self._merged[kind] if self._may_start(r, first)]
+                    for kind in _CHROME_KINDS
+                }
+            )
+        return pattern.fullmatch(line)
+
+    def _may_start(self, regex: str, first: str) -> bool:
+        chars = self._starts[regex]
+        return chars is None or first in chars
+
+
 def _load_files() -> dict[str, dict[str, Any]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     files = resources.files(__package__).joinpath("patterns")
@@ -124,6 +162,7 @@ def load() -> Patterns:
             months[short] = numbers.pop()
     return Patterns(
         chrome=_chrome(merged),
+        chrome_by_start=ChromeByStart(merged),
         trailer_phrases=_phrases(phrases),
         **{kind: _alternation(kind, merged[kind]) for kind in _KINDS},
         months=months,
