@@ -2,22 +2,25 @@
 
 ``starts(regex)`` gives the ASCII characters (lower-cased) that a match can begin
 with, or None when that is not plain to see. It reads a small, common part of the
-syntax: literal characters, escaped punctuation, ``\\d``, classes of ASCII letters
-and digits, groups of alternatives, and quantifiers (``?``, ``*`` and ``{0,n}`` let
-the next atom start the match too). Anything else where the match may start
-(``.``, ``\\w``, ``\\b``, lookarounds, inline flags, a non-ASCII character) gives None,
-and None is always safe: it only means the pattern gets tried on every line.
+syntax: groups of alternatives, quantifiers (``?``, ``*`` and ``{0,n}`` let the next
+atom start the match too) and atoms that match one character (a literal, ``.``, an
+escape such as ``\\d`` or ``\\(``, a class), whose ASCII characters are found by
+trying the atom on each of them. Anything else where a match may start (``\\b``,
+lookarounds, inline flags, backreferences) gives None, which is always safe: it
+only means the pattern gets tried on every line.
 
-Case is folded on both sides, so the answer holds with and without IGNORECASE for
-a line that starts with an ASCII character (the only ones it is asked about).
+Atoms are tried with and without IGNORECASE, and characters compared lower-cased,
+so the answer holds in both modes, for a line that starts with an ASCII character
+(the only ones it is asked about).
 """
 
 from __future__ import annotations
 
 import re
 
-_DIGITS = frozenset("0123456789")
+_ASCII = [chr(code) for code in range(128)]
 _REPEAT = re.compile(r"([?*+])|\{(\d*)(,?)(\d*)\}")
+_NOT_ONE_CHARACTER = frozenset("bBAZxuUN0123456789")  # after "\\": zero-width, or longer
 
 
 class _UnclearError(Exception):
@@ -70,17 +73,25 @@ def _atom(regex: str, at: int) -> tuple[set[str], bool, int]:
         return chars, empty, end + 1
     if char == "[":
         end = _class_end(regex, at)
-        return _class_chars(regex[at + 1 : end - 1]), False, end
-    if char == "\\":
-        escaped = regex[at + 1 : at + 2]
-        if escaped == "d":
-            return set(_DIGITS), False, at + 2
-        if escaped.isascii() and escaped and not escaped.isalnum():
-            return {escaped}, False, at + 2  # escaped punctuation: "\(", "\["
+    elif char == "\\":
+        if regex[at + 1 : at + 2] in _NOT_ONE_CHARACTER:
+            raise _UnclearError
+        end = at + 2
+    elif char in "^$*+?{}|)":
         raise _UnclearError
-    if char in ".^$*+?{}|)" or not char.isascii():
-        raise _UnclearError
-    return {char.lower()}, False, at + 1
+    else:
+        end = at + 1
+    return _ascii_matching(regex[at:end]), False, end
+
+
+def _ascii_matching(atom: str) -> set[str]:
+    """The ASCII characters (lower-cased) that a one-character atom matches, with or
+    without IGNORECASE (a negated class matches more without it)."""
+    try:
+        compiled = [re.compile(atom), re.compile(atom, re.IGNORECASE)]
+    except re.error:
+        raise _UnclearError from None
+    return {char.lower() for char in _ASCII if any(c.fullmatch(char) for c in compiled)}
 
 
 def _repeat(regex: str, at: int) -> tuple[int, int]:
@@ -96,26 +107,6 @@ def _repeat(regex: str, at: int) -> tuple[int, int]:
     if not found[2] and not found[4]:
         raise _UnclearError  # "{}", "{,}": a literal brace in Python, not a repeat
     return int(found[2] or 0), end
-
-
-def _class_chars(body: str) -> set[str]:
-    """The characters of a class of ASCII letters, digits and ranges of them."""
-    chars: set[str] = set()
-    at = 0
-    while at < len(body):
-        low = body[at]
-        if not (low.isascii() and low.isalnum()):
-            raise _UnclearError  # negation, escapes, \w, non-ASCII ranges...
-        if body[at + 1 : at + 2] == "-" and at + 2 < len(body):
-            high = body[at + 2]
-            if not (high.isascii() and high.isalnum()):
-                raise _UnclearError
-            chars.update(chr(code).lower() for code in range(ord(low), ord(high) + 1))
-            at += 3
-        else:
-            chars.add(low.lower())
-            at += 1
-    return chars
 
 
 def _split_alternatives(regex: str) -> list[str]:
