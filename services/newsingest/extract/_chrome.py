@@ -78,7 +78,7 @@ def _trailer_phrases_in(paras: list[Para]) -> tuple[str, ...]:
     One casefold and a few substring tests on the whole text cost far less than
     searching every line for every phrase; lines are then searched for these only.
     """
-    folded = "\n".join(p.text for p in paras if p.kept).casefold()
+    folded = "\n".join([p.text for p in paras if p.kept]).casefold()
     return tuple(
         phrase
         for start, group in PATTERNS.trailer_phrases.items()
@@ -104,10 +104,9 @@ def _is_shouted_headline(line: str) -> bool:
 
 def _last_break_end(line: str, start: int) -> int | None:
     """Where the text after the last sentence break from ``start`` on begins, if any."""
-    end = None
-    for brk in SENTENCE_BREAK.finditer(line, start):
-        end = brk.end()
-    return end
+    # The last piece of a split is that text: cheaper than going through every match.
+    pieces = SENTENCE_BREAK.split(line[start:] if start else line)
+    return len(line) - len(pieces[-1]) if len(pieces) > 1 else None
 
 
 def _split_credit(para: Para, caption_keys: set[str]) -> None:
@@ -159,8 +158,13 @@ def _strip_tail_zone(paras: list[Para]) -> None:
 
 def _strip_glued_trailers(paras: list[Para]) -> None:
     """Trailers glued to the end of one of the last paragraphs ("... he said. Reporting by ...")."""
-    kept = [p for p in paras if p.kept and not p.heading][-3:]
-    for para in kept:
+    last: list[Para] = []
+    for para in reversed(paras):
+        if len(last) == 3:
+            break
+        if para.kept and not para.heading:
+            last.insert(0, para)
+    for para in last:
         line = para.text
         window = max(0, len(line) - _TAIL_WINDOW)
         for brk in SENTENCE_BREAK.finditer(line, window):

@@ -78,7 +78,7 @@ def _paragraphs(text: str, headings: frozenset[str]) -> list[Para]:
         if " - " in line:
             paras.extend(_split_glued_headings(line))
             continue
-        paras.append(Para(line, heading=line in headings))
+        paras.append(Para(line, heading=line in headings) if headings else Para(line))
     return paras
 
 
