@@ -73,12 +73,13 @@ def strip_chrome(paras: list[Para]) -> set[str]:
 
 
 def _trailer_phrases_in(paras: list[Para]) -> tuple[str, ...]:
-    """The trailer phrases found anywhere in the kept text (most texts have none).
+    """The trailer phrases found in the kept lines short enough to be searched (most have none).
 
-    One casefold and a few substring tests on the whole text cost far less than
+    One casefold and a few substring tests on all of them cost far less than
     searching every line for every phrase; lines are then searched for these only.
     """
-    folded = "\n".join([p.text for p in paras if p.kept]).casefold()
+    searched = [p.text for p in paras if p.kept and len(p.text) <= _MAX_PHRASE_LINE]
+    folded = "\n".join(searched).casefold()
     return tuple(
         phrase
         for start, group in PATTERNS.trailer_phrases.items()
