@@ -70,8 +70,7 @@ def _paragraphs(text: str, headings: frozenset[str]) -> list[Para]:
             line = " ".join(raw.split())
         if not line:
             continue
-        # Its spaces single, the line can be a "- Subhead -" only when so marked at both ends.
-        afp = _AFP_HEADING.fullmatch(line) if line[:2] == "- " and line[-2:] == " -" else None
+        afp = _AFP_HEADING.fullmatch(line) if line[0] == "-" else None  # "- Subhead -"
         if afp and _short(afp[1]):
             paras.append(Para(afp[1], heading=True, marked=line))
             continue

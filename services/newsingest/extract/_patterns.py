@@ -105,22 +105,23 @@ class ChromeByStart:
         self._merged = merged
         self._starts = {regex: starts(regex) for kind in _CHROME_KINDS for regex in merged[kind]}
         self._all = _chrome(merged)
-        self._by_first: dict[str, re.Pattern[str]] = {}
+        self._by_first: dict[str, re.Pattern[str]] = {}  # by ASCII first character, as is
 
     def fullmatch(self, line: str) -> re.Match[str] | None:
-        first = line[:1]
-        if not first or not first.isascii():
-            return self._all.fullmatch(line)
-        first = first.lower()
-        pattern = self._by_first.get(first)
-        if pattern is None:
-            pattern = self._by_first[first] = _chrome(
-                {
-                    kind: [r for r in self._merged[kind] if self._may_start(r, first)]
-                    for kind in _CHROME_KINDS
-                }
-            )
+        pattern = self._by_first.get(line[:1]) or self._pattern_for(line[:1])
         return pattern.fullmatch(line)
+
+    def _pattern_for(self, first: str) -> re.Pattern[str]:
+        if not first or not first.isascii():
+            return self._all
+        lower = first.lower()
+        self._by_first[first] = _chrome(
+            {
+                kind: [r for r in self._merged[kind] if self._may_start(r, lower)]
+                for kind in _CHROME_KINDS
+            }
+        )
+        return self._by_first[first]
 
     def _may_start(self, regex: str, first: str) -> bool:
         chars = self._starts[regex]
