@@ -58,12 +58,14 @@ def clean_text(text: str, *, title: str | None = None, headings: Collection[str]
 
 def _paragraphs(text: str, headings: frozenset[str]) -> list[Para]:
     paras: list[Para] = []
-    # Printable but for its newlines (most texts): no controls, no whitespace but the
+    # Printable but for its line breaks (most texts): no controls, no whitespace but the
     # plain space, so its lines need re-spacing only where a space is doubled or ends them.
-    plain = text.replace("\n", " ").isprintable()
+    plain = text.replace("\n", " ").replace("\r", " ").isprintable()
     if not plain and _CONTROLS.search(text):
         text = _CONTROLS.sub(" ", text)
     for raw in text.splitlines():
+        if not raw:
+            continue
         if plain and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
             line = raw  # what " ".join(raw.split()) would give, at a fraction of the cost
         else:

@@ -22,6 +22,20 @@ def test_a_printable_text_needs_no_blanking_and_has_no_space_but_the_plain_one()
             assert not char.isprintable(), hex(ord(char))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One line.\nTwo  lines.\n Three.\nFour. \n\n",
+        "Windows\r\nline ends\r\n\r\nand a lone\rreturn",
+        "Tab\tand no-break\xa0space\u2009here\nNUL\x00and\x0bvertical tab",
+    ],
+)
+def test_single_spaced_lines_are_taken_as_they_are(text: str) -> None:
+    blanked = _clean._CONTROLS.sub(" ", text)
+    expected = [" ".join(raw.split()) for raw in blanked.splitlines() if raw.split()]
+    assert [p.text for p in _clean._paragraphs(text, frozenset())] == expected
+
+
 def test_word_characters_are_those_of_backslash_w() -> None:
     word = re.compile(r"\w")
     assert [c for c in ALL_CHARS if _evidence._is_word_char(c) != bool(word.match(c))] == []
