@@ -149,6 +149,8 @@ def _strip_tail_zone(paras: list[Para]) -> None:
     if start is None:
         return
     zone = [p for p in paras[start + 1 :] if p.kept]
+    if not zone:
+        return  # the trailer was the last line (most tails): nothing more to weigh
     zone_chars = sum(len(p.text) for p in zone)
     article_chars = sum(len(p.text) for p in paras[:start] if p.kept)
     if zone_chars * _MAX_TAIL_SHARE > article_chars:
