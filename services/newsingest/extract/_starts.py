@@ -28,6 +28,8 @@ class _UnclearError(Exception):
 
 
 def starts(regex: str) -> frozenset[str] | None:
+    if "(?#" in regex:
+        return None  # a comment may hold any character: not read here
     try:
         chars, can_be_empty = _alternatives(regex)
     except _UnclearError:

@@ -36,7 +36,7 @@ def test_what_a_pattern_starts_with(regex: str, chars: str) -> None:
 
 @pytest.mark.parametrize(
     "regex",
-    [r"\bword", "(?=a)a", "(?i)a", "(?P<x>a)", "^a", "a?", "x{}", r"\x41"],
+    [r"\bword", "(?=a)a", "(?i)a", "(?P<x>a)", "^a", "a?", "x{}", r"\x41", "x(?#(|)|b"],
 )
 def test_what_is_not_plain_to_see_is_anything(regex: str) -> None:
     assert starts(regex) is None
