@@ -75,11 +75,13 @@ def strip_chrome(paras: list[Para]) -> set[str]:
 def _trailer_phrases_in(paras: list[Para]) -> tuple[str, ...]:
     """The trailer phrases found in the kept lines short enough to be searched (most have none).
 
-    One casefold and a few substring tests on all of them cost far less than
-    searching every line for every phrase; lines are then searched for these only.
+    Casefolding them (line by line: ASCII lines take casefold's fast path) and a few
+    substring tests on them all cost far less than searching every line for every
+    phrase; lines are then searched for the phrases found only.
     """
-    searched = [p.text for p in paras if p.kept and len(p.text) <= _MAX_PHRASE_LINE]
-    folded = "\n".join(searched).casefold()
+    folded = "\n".join(
+        [p.text.casefold() for p in paras if p.kept and len(p.text) <= _MAX_PHRASE_LINE]
+    )
     return tuple(
         phrase
         for start, group in PATTERNS.trailer_phrases.items()
