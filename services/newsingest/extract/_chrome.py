@@ -202,17 +202,21 @@ def strip_repeats(paras: list[Para], caption_keys: set[str]) -> None:
     same paragraphs again *in the same order* are not a template but the article
     (or a part of it) pasted again: those copies go, however many there are.
     """
-    live: list[Para] = []
-    keys: list[str] = []
-    for para in paras:
-        if not para.kept:
-            continue
-        key = _key(para.text)
-        if key in caption_keys:
-            para.reason = reason.CAPTION
-        else:
-            live.append(para)
-            keys.append(key)
+    # Casefolding keeps every space: a line can have the key of another line, or of a
+    # caption, only if it has as many spaces, which costs less to count than to casefold.
+    if caption_keys:
+        caption_spaces = {key.count(" ") for key in caption_keys}
+        for para in paras:
+            if (
+                para.kept
+                and para.text.count(" ") in caption_spaces
+                and _key(para.text) in caption_keys
+            ):
+                para.reason = reason.CAPTION
+    live = [para for para in paras if para.reason is None]
+    if len({para.text.count(" ") for para in live}) == len(live):
+        return  # no two lines with as many spaces (most texts of long paragraphs)
+    keys = [_key(para.text) for para in live]
     if len(set(keys)) == len(keys):
         return  # nothing repeats (most texts)
     _strip_copied_runs(live, keys)

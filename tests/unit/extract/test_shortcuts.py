@@ -36,6 +36,10 @@ def test_single_spaced_lines_are_taken_as_they_are(text: str) -> None:
     assert [p.text for p in _clean._paragraphs(text, frozenset())] == expected
 
 
+def test_casefolding_keeps_every_space_and_makes_none() -> None:
+    assert [c for c in ALL_CHARS if c.casefold().count(" ") != c.count(" ")] == []
+
+
 def test_word_characters_are_those_of_backslash_w() -> None:
     word = re.compile(r"\w")
     assert [c for c in ALL_CHARS if _evidence._is_word_char(c) != bool(word.match(c))] == []
