@@ -96,36 +96,34 @@ class ChromeByStart:
     """``chrome``, narrowed to the patterns a line's first character can start.
 
     Most patterns start with a word: a line starting with "T" need not try "comments
-    are closed" or "related". Trying only the others (compiled once per first
-    character, when first needed) costs about a third less. A line starting with a
-    non-ASCII character tries them all (see ``_starts``).
+    are closed" or "related". Trying only the others costs about a third less. The
+    narrowed patterns are compiled at import, one per ASCII first character (fewer
+    distinct ones: "T" and "t" share theirs); a line starting with a non-ASCII
+    character tries them all (see ``_starts``).
     """
 
     def __init__(self, merged: dict[str, list[str]]) -> None:
-        self._merged = merged
-        self._starts = {regex: starts(regex) for kind in _CHROME_KINDS for regex in merged[kind]}
         self._all = _chrome(merged)
-        self._by_first: dict[str, re.Pattern[str]] = {}  # by ASCII first character, as is
+        chars = {regex: starts(regex) for kind in _CHROME_KINDS for regex in merged[kind]}
+        compiled: dict[tuple[tuple[str, ...], ...], re.Pattern[str]] = {}
+        self._by_first: dict[str, re.Pattern[str]] = {}
+        for first in map(chr, range(128)):
+            narrowed = tuple(
+                tuple(r for r in merged[kind] if _may_start(chars[r], first.lower()))
+                for kind in _CHROME_KINDS
+            )
+            if narrowed not in compiled:
+                compiled[narrowed] = _chrome(
+                    dict(zip(_CHROME_KINDS, map(list, narrowed), strict=True))
+                )
+            self._by_first[first] = compiled[narrowed]
 
     def fullmatch(self, line: str) -> re.Match[str] | None:
-        pattern = self._by_first.get(line[:1]) or self._pattern_for(line[:1])
-        return pattern.fullmatch(line)
+        return self._by_first.get(line[:1], self._all).fullmatch(line)
 
-    def _pattern_for(self, first: str) -> re.Pattern[str]:
-        if not first or not first.isascii():
-            return self._all
-        lower = first.lower()
-        self._by_first[first] = _chrome(
-            {
-                kind: [r for r in self._merged[kind] if self._may_start(r, lower)]
-                for kind in _CHROME_KINDS
-            }
-        )
-        return self._by_first[first]
 
-    def _may_start(self, regex: str, first: str) -> bool:
-        chars = self._starts[regex]
-        return chars is None or first in chars
+def _may_start(chars: frozenset[str] | None, first: str) -> bool:
+    return chars is None or first in chars
 
 
 def _load_files() -> dict[str, dict[str, Any]]:
