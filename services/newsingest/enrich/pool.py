@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import multiprocessing
+import os
+import select
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -66,7 +69,10 @@ class WorkerPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["newsingest.enrich.work"])
         return concurrent.futures.ProcessPoolExecutor(
-            self._workers, mp_context=context, initializer=self._initializer
+            self._workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(), self._initializer),
         )
 
     async def stop(self) -> None:
@@ -121,3 +127,29 @@ class WorkerPool:
         executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.kill()
+
+
+def _start_worker(parent_pid: int, initializer: Callable[[], None] | None) -> None:
+    """Pool initializer: leave with the parent, then run the caller's initializer."""
+    _exit_with(parent_pid)
+    if initializer is not None:
+        initializer()
+
+
+def _exit_with(pid: int) -> None:
+    """End this worker when process ``pid`` ends.
+
+    A worker holds both ends of its job queue's pipe, so when its parent is killed
+    (SIGKILL, the OOM killer) it waits for the next job forever, and keeps the
+    forkserver alive with it. A thread waits on a pidfd of the parent instead.
+    """
+    try:
+        parent = os.pidfd_open(pid)
+    except OSError:  # Linux before 5.3: no watch
+        return
+
+    def watch() -> None:
+        select.select([parent], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,50 @@ async def test_the_pool_starts_every_worker_before_the_first_page(workers: int) 
     async with WorkerPool(workers, Metrics(), initializer=warm_up) as pool:
         processes = getattr(pool._executor, "_processes", {})
         assert len(processes) == workers
+
+
+# A stage process that starts its pool, says who its workers are, and waits.
+_STAGE = """
+import asyncio
+from newsingest.enrich import WorkerPool
+from newsingest.metrics import Metrics
+
+async def main() -> None:
+    async with WorkerPool(2, Metrics()) as pool:
+        print(*getattr(pool._executor, "_processes", {}), flush=True)
+        await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_workers_and_forkserver_end_when_the_stage_process_is_killed() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", _STAGE], stdout=subprocess.PIPE, text=True
+    ) as stage:
+        try:
+            assert stage.stdout is not None
+            workers = [int(pid) for pid in stage.stdout.readline().split()]
+            assert len(workers) == 2
+            forkserver = _parent(workers[0])
+            assert forkserver != stage.pid
+        finally:
+            stage.kill()  # SIGKILL: nothing in the stage process gets to clean up
+    left = [*workers, forkserver]
+    deadline = time.monotonic() + 10
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = [pid for pid in left if _alive(pid)]
+    assert left == []
