@@ -17,13 +17,10 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 from newsingest.classify import load_classifier
-from newsingest.enrich import wire
 from newsingest.errors import ExtractError, NewsingestError
 from newsingest.extract import Document, extract_document, prime_extractor
 from newsingest.records import ArticleRecord, EncodedArticle, PageRecord, stable_id, utc_now
 from newsingest.urls import canonicalize
-
-wire.register()  # on both sides of the pool: the parent and every worker import this module
 
 
 def warm_up() -> None:
