@@ -143,10 +143,13 @@ def _exit_with(pid: int) -> None:
     (SIGKILL, the OOM killer) it waits for the next job forever, and keeps the
     forkserver alive with it. A thread waits on a pidfd of the parent instead.
     """
+    pidfd_open = getattr(os, "pidfd_open", None)  # Linux only (macOS laptops have none)
     try:
-        parent = os.pidfd_open(pid)
-    except OSError:  # Linux before 5.3: no watch
-        return
+        parent = pidfd_open(pid) if pidfd_open else None
+    except OSError:  # Linux before 5.3
+        parent = None
+    if parent is None:
+        return  # no watch: a killed parent leaves its workers behind, as before
 
     def watch() -> None:
         select.select([parent], [], [])

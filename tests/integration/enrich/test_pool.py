@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from newsingest.config import EnrichSettings
 from newsingest.enrich import Enricher, WorkerPool, build_article, warm_up
+from newsingest.enrich.pool import _exit_with
 from newsingest.errors import ExtractError
 from newsingest.localrun import page_from_text
 from newsingest.metrics import Metrics
@@ -123,3 +126,10 @@ def test_workers_and_forkserver_end_when_the_stage_process_is_killed() -> None:
         time.sleep(0.05)
         left = [pid for pid in left if _alive(pid)]
     assert left == []
+
+
+def test_without_pidfds_a_worker_starts_without_the_watch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "pidfd_open", raising=False)  # as on macOS
+    threads = threading.active_count()
+    _exit_with(os.getpid())
+    assert threading.active_count() == threads
