@@ -16,7 +16,6 @@ import httpx
 from newsingest.errors import FetchError
 
 ACCEPT_ENCODING = "gzip, deflate"
-_CHUNK = 64 * 1024
 
 
 class _Inflater:
@@ -80,7 +79,9 @@ async def read_capped(response: httpx.Response, max_bytes: int, *, truncate: boo
     # bytes(body)): with hundreds of pages arriving at once, that copy was a page each.
     body = io.BytesIO()
     size = raw_seen = 0
-    chunks: AsyncIterator[bytes] = response.aiter_raw(_CHUNK)
+    # Chunks as the socket delivers them (at most 64 KiB a read): a chunk size here makes
+    # httpx gather and re-slice every read, ~0.1 ms CPU per 170 KB page.
+    chunks: AsyncIterator[bytes] = response.aiter_raw()
     async for chunk in chunks:
         raw_seen += len(chunk)
         room = max_bytes - size
