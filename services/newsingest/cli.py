@@ -28,8 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--stages", default=None, help="comma-separated, e.g. fetch,enrich")
     run.add_argument(
         "--with-samples",
-        action="store_true",
-        help="serve, submit and print the repo's sample articles",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="DIR",
+        help="serve, submit and print sample articles: the .txt and .html files under DIR "
+        "(the source tree's samples/ when no DIR is given)",
     )
 
     broker = sub.add_parser("broker", help="run the embedded broker (development only)")
@@ -107,17 +111,35 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
+def _samples_dir(given: str) -> Path | None:
+    """The directory of ``--with-samples``, or None (said on stderr) when it holds none."""
+    from newsingest.samples import SAMPLES_DIR, sample_files
+
+    directory = Path(given).resolve() if given else SAMPLES_DIR
+    if sample_files(directory):
+        return directory
+    # The image holds no source tree: mount one (docker run -v "$PWD/samples:/samples").
+    print(
+        f"newsingest: no sample articles (.txt, .html) under {directory}; pass --with-samples DIR",
+        file=sys.stderr,
+    )
+    return None
+
+
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
     from newsingest.app import STAGES, App
 
     stages = args.stages.split(",") if args.stages else list(STAGES)
     stop = _stop_event()
-    if not args.with_samples:
+    if args.with_samples is None:
         await App(settings, stages).run(stop)
         return 0
     from newsingest.samples import SampleServer, submit_and_follow
 
-    server = SampleServer()
+    directory = _samples_dir(args.with_samples)
+    if directory is None:
+        return 2
+    server = SampleServer(directory)
     await server.start()
     try:
         allow = [*settings.fetch.allow, server.allow]

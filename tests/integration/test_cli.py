@@ -154,3 +154,49 @@ async def test_incidents_help_is_the_commands_own() -> None:
     assert out.startswith(b"usage: newsingest incidents")
     assert b"--all-versions" in out
     assert b"--by-time" in out
+
+
+async def test_run_with_samples_prints_a_line_per_sample_then_stops_on_sigterm(
+    make_settings: SettingsFactory,
+) -> None:
+    """`make run`, the README's first command, on the test's broker and topics."""
+    from newsingest.samples import SAMPLES_DIR, sample_files
+    from tests.integration.process import service_env
+
+    samples = sample_files(SAMPLES_DIR)
+    # The seeds are strike reports; of the HTML samples, the file name says which is one.
+    strikes = sum(1 for p in samples if p.parent.name == "seeds" or p.name.startswith("strike"))
+    env = service_env(make_settings(), NEWSINGEST_ENRICH_WORKERS="1")
+    process = await asyncio.create_subprocess_exec(
+        NEWSINGEST, "run", "--with-samples", env=env, stdout=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(90):
+            first = (await process.stdout.readline()).decode()
+            lines = [(await process.stdout.readline()).decode() for _ in samples]
+    finally:
+        process.terminate()
+    assert first.startswith(f"submitted {len(samples)} sample articles")
+    fields = [line.rstrip("\n").split(" | ") for line in lines]
+    assert all(len(f) == 4 and f[2].startswith("militias: ") for f in fields), lines
+    assert sum(f[1] == "strike" for f in fields) == strikes
+    assert sum(f[1] == "no strike" for f in fields) == len(samples) - strikes
+    assert all(f[2] != "militias: -" for f in fields if f[1] == "strike")
+    assert await asyncio.wait_for(process.wait(), 30) == 0
+
+
+async def test_run_with_samples_refuses_a_directory_without_samples(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("not a sample")
+    process = await asyncio.create_subprocess_exec(
+        NEWSINGEST,
+        "run",
+        "--with-samples",
+        str(tmp_path),
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, err = await process.communicate()
+    assert process.returncode == 2
+    assert f"no sample articles (.txt, .html) under {tmp_path}" in err.decode()
