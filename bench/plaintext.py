@@ -41,6 +41,7 @@ from newsingest.broker.publisher import Outgoing, Publisher
 from newsingest.config import ApiSettings, EnrichSettings, Settings
 from newsingest.enrich import build_article
 from newsingest.localrun import page_from_text
+from newsingest.logs import configure_logging
 from newsingest.metrics import Metrics
 from newsingest.pipeline import enrich_handler
 from newsingest.records import EncodedArticle, PageRecord, encode
@@ -205,6 +206,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--records", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
+    # The in-process transport floor runs a StageRunner here: log at the stage processes'
+    # level, or structlog's unconfigured default renders a debug line per record into it.
+    configure_logging("warning", "console")
     logging.getLogger("aiokafka").setLevel(logging.ERROR)
     count = args.records or (2_000 if args.quick else 10_000)
     result = asyncio.run(run(count, args.workers))
