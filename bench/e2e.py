@@ -12,9 +12,11 @@ Figures: CPU seconds of both stage process trees (pool workers included) per
 article, against bare ``trafilatura.extract(html)`` on the same pages in a plain
 loop in this process (the floor: goal <= 1.2x); articles/s per core; wall-clock
 articles/s; peak RSS per stage process (goal <= 300 MB; pool workers apart);
-and the same load with 1 and 2 enrich workers (scaling).
+and scaling, the same load with 1 and 2 pool workers in one enrich process,
+then with 2 enrich processes of 1 worker each (one consumer group sharing the
+partitions of ``news.pages``, as replicas of the enrich Deployment do).
 
-Usage: python -m bench.e2e [--quick] [--pages N] [--workers 1,2]
+Usage: python -m bench.e2e [--quick] [--pages N] [--workers 1,2] [--replicas 2]
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ HTML = "text/html; charset=utf-8"
 
 @dataclass
 class E2eRun:
-    workers: int
+    workers: int  # pool workers of each enrich process
+    replicas: int  # enrich processes
     articles: int
     dead_letters: int
     wall_s: float
@@ -84,7 +87,9 @@ def _paths(count: int, distinct: int) -> list[str]:
     return [f"/p{i // distinct}/{i % distinct}.html" for i in range(count)]
 
 
-async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int) -> E2eRun:
+async def run_once(
+    bootstrap: str, pages: list[bytes], count: int, workers: int, replicas: int = 1
+) -> E2eRun:
     paths = _paths(count, len(pages))
     served = {path: (pages[i % len(pages)], HTML) for i, path in enumerate(paths)}
     async with Origin(served, hosts=HOSTS) as origin:
@@ -97,12 +102,11 @@ async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int)
         )
         async with Cluster(settings) as cluster:  # creates the topics up front
             fetch = ServiceProcess(settings, ["fetch"])
-            enrich = ServiceProcess(
-                settings.model_copy(update={"api": ApiSettings(enabled=False)}), ["enrich"]
-            )
-            async with running(fetch, enrich):
+            enrich_settings = settings.model_copy(update={"api": ApiSettings(enabled=False)})
+            enrich = [ServiceProcess(enrich_settings, ["enrich"]) for _ in range(replicas)]
+            async with running(fetch, *enrich):
                 meter = CpuMeter([fetch.pid])
-                enrich_meter = CpuMeter([enrich.pid])
+                enrich_meter = CpuMeter([e.pid for e in enrich])
                 urls = [origin.url(path, host=i) for i, path in enumerate(paths)]
                 seen: dict[str, str] = {}
 
@@ -122,11 +126,16 @@ async def run_once(bootstrap: str, pages: list[bytes], count: int, workers: int)
                 await follow(cluster, topics, record, lambda: len(seen) >= count, within_s=600)
                 load = load_average()
                 cpu_fetch, cpu_enrich = meter.stop(), enrich_meter.stop()
-                fetch_rss, enrich_rss = fetch.peak_rss(), enrich.peak_rss()
+                fetch_rss = fetch.peak_rss()
+                enrich_rss = {
+                    key: max(e.peak_rss()[key] for e in enrich)
+                    for key in ("stage_mb", "max_child_mb")
+                }
     articles = sum(1 for topic in seen.values() if topic == settings.topics.articles)
     cpu = cpu_fetch + cpu_enrich
     return E2eRun(
         workers=workers,
+        replicas=replicas,
         articles=articles,
         dead_letters=count - articles,
         wall_s=meter.wall_s,
@@ -160,25 +169,41 @@ def build_article_floor(pages: list[bytes]) -> float:
     return (time.process_time() - started) / len(records)
 
 
-async def bench(count: int, distinct: int, workers: list[int], repeat: int) -> dict[str, Any]:
+async def bench(
+    count: int, distinct: int, workers: list[int], repeat: int, replicas: int = 1
+) -> dict[str, Any]:
     pages = benchmark_pages(distinct)
     prime_extractor()  # as every pool worker does at start: both sides measured warm
     floor_s = build_article_floor(pages)
+    # (pool workers, enrich processes) of each run: the pool sizes in one process, then
+    # the replicas of one worker each.
+    shapes = [(n, 1) for n in workers] + ([(1, replicas)] if replicas > 1 else [])
     runs: list[E2eRun] = []
     bases: list[float] = []
     async with EmbeddedBroker() as broker:
         for _ in range(repeat):
-            for n in workers:
+            for n, procs in shapes:
                 # The baseline right before each run, so that both see the same machine.
                 bases.append(bare_trafilatura(pages))
-                runs.append(await run_once(broker.bootstrap_servers, pages, count, n))
-    ratios = [run.cpu_s / count / base for run, base in zip(runs, bases, strict=True)]
+                runs.append(await run_once(broker.bootstrap_servers, pages, count, n, procs))
+    # The cost figures are those of one enrich process, as before replicas were measured.
+    single = [(run, base) for run, base in zip(runs, bases, strict=True) if run.replicas == 1]
+    ratios = [run.cpu_s / count / base for run, base in single]
     base_s = statistics.median(bases)
-    per_article = statistics.median(run.cpu_s for run in runs) / count
-    by_workers = {
-        n: statistics.median(r.articles_per_s for r in runs if r.workers == n) for n in workers
-    }
-    speedup = by_workers[workers[-1]] / by_workers[workers[0]]
+    per_article = statistics.median(run.cpu_s for run, _ in single) / count
+
+    def wall_rate(n: int, procs: int) -> float:
+        return statistics.median(
+            r.articles_per_s for r in runs if (r.workers, r.replicas) == (n, procs)
+        )
+
+    speedup = wall_rate(workers[-1], 1) / wall_rate(workers[0], 1)
+    replica_speedup = (
+        wall_rate(1, replicas) / wall_rate(1, 1) if replicas > 1 and 1 in workers else None
+    )
+    replica_ratios = [
+        run.cpu_s / count / base for run, base in zip(runs, bases, strict=True) if run.replicas > 1
+    ]
     return {
         "pages": count,
         "distinct_pages": len(pages),
@@ -191,6 +216,9 @@ async def bench(count: int, distinct: int, workers: list[int], repeat: int) -> d
         "cost_ratios": ratios,
         "goal_ratio": GOAL_RATIO,
         "scaling_speedup": speedup,
+        "replicas": replicas,
+        "replica_speedup": replica_speedup,
+        "replica_cost_ratio": statistics.median(replica_ratios) if replica_ratios else None,
         "runs": [asdict(run) for run in runs],
     }
 
@@ -203,12 +231,14 @@ def report(result: dict[str, Any]) -> None:
         f"build_article in a loop {result['build_article_ms_per_page']:.1f} ms"
     )
     print(
-        "workers | articles | DLQ | wall s | art/s | CPU s (fetch+enrich, of it stage process) "
+        "enrich procs x workers | articles | DLQ | wall s | art/s "
+        "| CPU s (fetch+enrich, of it stage processes) "
         "| art/s/core | RSS fetch/enrich/worker MB | load"
     )
     for run in result["runs"]:
+        shape = f"{run['replicas']} x {run['workers']}"
         print(
-            f"{run['workers']:7} | {run['articles']:8} | {run['dead_letters']:3} "
+            f"{shape:>21} | {run['articles']:8} | {run['dead_letters']:3} "
             f"| {run['wall_s']:6.1f} | {run['articles_per_s']:5.1f} "
             f"| {run['cpu_s']:6.1f} ({run['cpu_fetch_s']:.1f}+{run['cpu_enrich_s']:.1f}, "
             f"{run['cpu_enrich_stage_process_s']:.1f}) "
@@ -220,9 +250,15 @@ def report(result: dict[str, Any]) -> None:
     print(
         f"pipeline {result['pipeline_ms_per_article']:.1f} ms CPU/article = "
         f"{result['cost_ratio']:.2f}x bare trafilatura, median of {ratios} "
-        f"(goal <= {GOAL_RATIO}x); scaling 1 -> {result['runs'][-1]['workers']} workers: "
-        f"{result['scaling_speedup']:.2f}x wall-clock"
+        f"(goal <= {GOAL_RATIO}x); scaling 1 -> {max(r['workers'] for r in result['runs'])} "
+        f"workers: {result['scaling_speedup']:.2f}x wall-clock"
     )
+    if result["replica_speedup"] is not None:
+        print(
+            f"scaling 1 -> {result['replicas']} enrich processes of 1 worker each: "
+            f"{result['replica_speedup']:.2f}x wall-clock, at "
+            f"{result['replica_cost_ratio']:.2f}x bare trafilatura per article"
+        )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -230,13 +266,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--quick", action="store_true", help="60 pages instead of 362")
     parser.add_argument("--pages", type=int, default=None)
     parser.add_argument("--workers", default="1,2", help="enrich pool sizes to run, in order")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=2,
+        help="enrich processes (1 worker each) of the replica run; 1 skips it",
+    )
     parser.add_argument("--repeat", type=int, default=None, help="runs of each (3; --quick 1)")
     args = parser.parse_args(argv)
     logging.getLogger("aiokafka").setLevel(logging.ERROR)
     count = args.pages or (60 if args.quick else 362)
     workers = [int(w) for w in args.workers.split(",")]
     repeat = args.repeat or (1 if args.quick else 3)
-    result = asyncio.run(bench(count, min(count, 181), workers, repeat))
+    result = asyncio.run(bench(count, min(count, 181), workers, repeat, args.replicas))
     report(result)
     return result
 
