@@ -62,6 +62,7 @@ def bench_settings(bootstrap: str, partitions: int = 6, **groups: Any) -> Settin
         group_prefix=prefix,
         idempotence=False,  # the embedded broker has no InitProducerId
         session_timeout_ms=6_000,
+        fetch_max_wait_ms=100,  # as the service's default on the embedded broker
     )
     names = ("urls", "pages", "articles", "strikes", "dlq", "seen", "incidents")
     topics = TopicSettings(

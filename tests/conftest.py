@@ -66,6 +66,7 @@ def make_settings(kafka_bootstrap: str) -> SettingsFactory:
             group_prefix=group,
             idempotence=_external() is not None,  # the embedded broker has no idempotence
             session_timeout_ms=None if _external() else 6_000,  # Tansu joins take half of it
+            fetch_max_wait_ms=None if _external() else 100,  # Tansu holds fetches (Cluster)
         )
         topics = groups.pop("topics", None) or unique_topics()
         return Settings(kafka=kafka, topics=topics, **groups)

@@ -68,6 +68,13 @@ class KafkaSettings(_Group):
     max_poll_interval_ms: int = Field(
         300_000, gt=0, description="Longest time between polls before the group evicts us."
     )
+    fetch_max_wait_ms: int | None = Field(
+        None,
+        gt=0,
+        description="Longest the broker may hold a fetch that finds no records; default 500 ms "
+        "on a real Kafka (it answers as soon as records arrive), 100 ms embedded (Tansu does "
+        "not: there a record waits for a share of this at each hop).",
+    )
     fetch_max_bytes: int = Field(52_428_800, gt=0, description="Consumer fetch.max.bytes.")
     max_partition_fetch_bytes: int = Field(
         8_388_608, gt=0, description="Consumer max.partition.fetch.bytes."

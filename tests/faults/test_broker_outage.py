@@ -82,6 +82,7 @@ async def test_broker_frozen_for_20_seconds_loses_nothing(
             bootstrap_servers=own_broker.bootstrap_servers,
             idempotence=False,
             session_timeout_ms=6_000,
+            fetch_max_wait_ms=100,
             request_timeout_ms=10_000,
         )
     )

@@ -36,6 +36,8 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
     )
     if kafka.session_timeout_ms:
         env["NEWSINGEST_KAFKA_SESSION_TIMEOUT_MS"] = str(kafka.session_timeout_ms)
+    if kafka.fetch_max_wait_ms:
+        env["NEWSINGEST_KAFKA_FETCH_MAX_WAIT_MS"] = str(kafka.fetch_max_wait_ms)
     env.update(extra)
     return env
 

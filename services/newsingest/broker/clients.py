@@ -64,6 +64,7 @@ def make_consumer(
     auto_offset_reset: str = "earliest",
     group_instance_id: str | None = None,
     fetch_max_bytes: int | None = None,
+    fetch_max_wait_ms: int = 500,
 ) -> AIOKafkaConsumer:
     """Manual commits only: the runner commits explicit offsets. ``fetch_max_bytes``
     caps one fetch (and each partition's share) below the settings' values."""
@@ -79,6 +80,7 @@ def make_consumer(
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=min(3000, session_timeout_ms // 3),
         max_poll_interval_ms=kafka.max_poll_interval_ms,
+        fetch_max_wait_ms=fetch_max_wait_ms,
         fetch_max_bytes=min(kafka.fetch_max_bytes, fetch_max_bytes or kafka.fetch_max_bytes),
         max_partition_fetch_bytes=min(
             kafka.max_partition_fetch_bytes, fetch_max_bytes or kafka.max_partition_fetch_bytes

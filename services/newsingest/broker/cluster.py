@@ -52,6 +52,16 @@ class Cluster:
             return configured
         return 6_000 if self.embedded else 45_000
 
+    @property
+    def fetch_max_wait_ms(self) -> int:
+        """A real Kafka answers a held fetch when records arrive: the wait only bounds idle
+        polls. Tansu does not, so a record waits for a share of it at each hop (measured on
+        one partition: median 97 ms, at most 210 ms, at 500; 8 and 35 ms at 100)."""
+        configured = self.settings.kafka.fetch_max_wait_ms
+        if configured is not None:
+            return configured
+        return 100 if self.embedded else 500
+
     async def start(self) -> None:
         if self.embedded and self._embedded is None:
             self._embedded = EmbeddedBroker(self.settings.kafka.embedded_port)
@@ -102,6 +112,7 @@ class Cluster:
             client_id=f"{kafka.client_id}.{name}",
             session_timeout_ms=self.session_timeout_ms,
             fetch_max_bytes=TABLE_FETCH_BYTES,
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
         )
 
     def consumer(
@@ -117,4 +128,5 @@ class Cluster:
             session_timeout_ms=self.session_timeout_ms,
             auto_offset_reset=auto_offset_reset,
             group_instance_id=f"{instance}.{group}" if instance and group else None,
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
         )
