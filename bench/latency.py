@@ -8,7 +8,9 @@ one's latency is the time from sending its POST to reading its record on
 ``news.strikes`` (a reader following the topic from its end). Goal: p99 <= 1 s.
 
 The baseline in the same run is the origin's own answer time (50 ms): what no
-pipeline can beat.
+pipeline can beat. Each record's own times (``fetched_at``, ``enriched_at``,
+wall clock, this machine) split its latency into three hops: POST to fetched
+(the origin's answer included), fetched to enriched, enriched to read.
 
 Usage: python -m bench.latency [--quick] [--rate R] [--seconds S]
 """
@@ -20,9 +22,11 @@ import asyncio
 import contextlib
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 import httpx
+import orjson
 
 from bench.common import (
     Origin,
@@ -50,6 +54,8 @@ async def run(rate: float, seconds: float, workers: int) -> dict[str, Any]:
     pages = {path: (seeds[i % len(seeds)], TEXT) for i, path in enumerate(paths)}
     sent: dict[str, float] = {}
     arrived: dict[str, float] = {}
+    sent_wall: dict[str, float] = {}
+    stamps: dict[str, tuple[float, float, float]] = {}  # fetched, enriched, read (wall clock)
     async with EmbeddedBroker() as broker, Origin(pages, delay_s=ORIGIN_DELAY_S) as origin:
         settings = bench_settings(
             broker.bootstrap_servers,
@@ -66,7 +72,10 @@ async def run(rate: float, seconds: float, workers: int) -> dict[str, Any]:
             async with running(fetch, enrich):
 
                 def record(topic: str, value: bytes) -> None:
-                    arrived.setdefault(url_of(value), time.perf_counter())
+                    url = url_of(value)
+                    if url not in arrived:
+                        arrived[url] = time.perf_counter()
+                        stamps[url] = (*_record_times(value), time.time())
 
                 reader = asyncio.create_task(
                     follow(
@@ -87,6 +96,7 @@ async def run(rate: float, seconds: float, workers: int) -> dict[str, Any]:
                         await asyncio.sleep(max(0.0, began + i / rate - time.perf_counter()))
                         url = origin.url(path)
                         sent[url] = time.perf_counter()
+                        sent_wall[url] = time.time()
                         posts.append(asyncio.create_task(client.post(api, json={"urls": [url]})))
                     for answer in await asyncio.gather(*posts):
                         answer.raise_for_status()
@@ -95,6 +105,11 @@ async def run(rate: float, seconds: float, workers: int) -> dict[str, Any]:
                     await reader
                 load = load_average()
     latencies = [arrived[url] - sent[url] for url in sent if url in arrived]
+    hops = {
+        "post_to_fetched": [stamps[u][0] - sent_wall[u] for u in stamps],
+        "fetched_to_enriched": [stamps[u][1] - stamps[u][0] for u in stamps],
+        "enriched_to_read": [stamps[u][2] - stamps[u][1] for u in stamps],
+    }
     return {
         "rate": rate,
         "achieved_rate": achieved,
@@ -108,8 +123,20 @@ async def run(rate: float, seconds: float, workers: int) -> dict[str, Any]:
         "max_s": max(latencies, default=float("nan")),
         "p99_over_origin": percentile(latencies, 0.99) / ORIGIN_DELAY_S,
         "goal_p99_s": GOAL_P99_S,
+        "hops_ms": {
+            name: {f"p{q}": percentile(values, q / 100) * 1000 for q in (50, 90, 99)}
+            for name, values in hops.items()
+        },
         "load_avg": load,
     }
+
+
+def _record_times(value: bytes) -> tuple[float, float]:
+    article = orjson.loads(value)
+    return (
+        datetime.fromisoformat(article["fetched_at"]).timestamp(),
+        datetime.fromisoformat(article["enriched_at"]).timestamp(),
+    )
 
 
 def report(result: dict[str, Any]) -> None:
@@ -124,6 +151,11 @@ def report(result: dict[str, Any]) -> None:
         f"(goal <= {GOAL_P99_S * 1000:.0f} ms), max {result['max_s'] * 1000:.0f} ms; "
         f"p99 = {result['p99_over_origin']:.1f}x the origin's answer time"
     )
+    hops = ", ".join(
+        f"{name.replace('_', ' ')} {h['p50']:.0f}/{h['p90']:.0f}/{h['p99']:.0f}"
+        for name, h in result["hops_ms"].items()
+    )
+    print(f"hops, p50/p90/p99 ms: {hops}")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
