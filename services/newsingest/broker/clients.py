@@ -61,10 +61,10 @@ def make_consumer(
     group_id: str | None,
     client_id: str,
     session_timeout_ms: int,
+    fetch_max_wait_ms: int,
     auto_offset_reset: str = "earliest",
     group_instance_id: str | None = None,
     fetch_max_bytes: int | None = None,
-    fetch_max_wait_ms: int = 500,
 ) -> AIOKafkaConsumer:
     """Manual commits only: the runner commits explicit offsets. ``fetch_max_bytes``
     caps one fetch (and each partition's share) below the settings' values."""
