@@ -13,6 +13,7 @@ import pytest
 
 from newsingest.config import FetchSettings
 from newsingest.fetch import Fetcher
+from newsingest.fetch.transport import Connect, default_connect
 from newsingest.metrics import Metrics
 from tests.integration.fetch.origin import Handler, Origin
 
@@ -31,7 +32,7 @@ class LoopbackOnly:
     routes: dict[str, int] = field(default_factory=dict)
     resolved: list[str] = field(default_factory=list)
     dialled: list[tuple[str, int]] = field(default_factory=list)
-    _backend: Any = field(default_factory=httpcore.AnyIOBackend)
+    _connect: Connect = field(default_factory=default_connect)
 
     async def resolve(self, host: str, port: int) -> Sequence[str]:
         self.resolved.append(host)
@@ -51,10 +52,7 @@ class LoopbackOnly:
             address, port = LOOPBACK, self.routes[address]
         if address != LOOPBACK:
             pytest.fail(f"a connection to {address}:{port} was attempted")
-        stream: httpcore.AsyncNetworkStream = await self._backend.connect_tcp(
-            address, port, timeout=timeout
-        )
-        return stream
+        return await self._connect(address, port, timeout)
 
 
 @pytest.fixture
