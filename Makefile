@@ -9,7 +9,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: venv run test lint typecheck unit integration bench bench-extraction bench-classifier bench-fetch bench-e2e bench-incidents clean
+.PHONY: venv run test lint typecheck unit integration bench bench-extraction bench-classifier bench-fetch bench-transport bench-e2e bench-incidents clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -49,6 +49,9 @@ bench-classifier: venv
 
 bench-fetch: venv
 	.venv/bin/python bench/fetch.py $(if $(QUICK),--quick,)
+
+bench-transport: venv
+	.venv/bin/python -m bench.transport $(if $(QUICK),--quick,)
 
 bench-e2e: venv
 	.venv/bin/python bench/e2e.py $(if $(QUICK),--quick,)

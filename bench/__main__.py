@@ -2,7 +2,7 @@
 
 The pipeline benchmarks (e2e, plaintext, latency, memory) run in this process,
 one after another, and give structured results. The stage benchmarks that are
-scripts of their own (extraction, classifier, fetch, incidents) run as
+scripts of their own (extraction, classifier, fetch, transport, incidents) run as
 subprocesses with ``--quick`` passed on; their printed report is kept. All of it
 goes to ``bench/results.json``, with the machine's load, and a summary table is
 printed at the end.
@@ -32,7 +32,7 @@ PIPELINE: dict[str, Callable[[list[str]], dict[str, Any]]] = {
     "latency": latency.main,
     "memory": memory.main,
 }
-SCRIPTS = ("extraction", "classifier", "fetch", "incidents")
+SCRIPTS = ("extraction", "classifier", "fetch", "transport", "incidents")
 
 
 def run_script(name: str, quick: bool) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def run_script(name: str, quick: bool) -> dict[str, Any]:
         return {"status": "missing"}
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, str(path), *(["--quick"] if quick else [])],
+        [sys.executable, "-m", f"bench.{name}", *(["--quick"] if quick else [])],
         capture_output=True,
         text=True,
         check=False,
