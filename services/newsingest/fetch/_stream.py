@@ -17,8 +17,10 @@ from typing import Any
 
 import httpcore
 
-_PAUSE_AT = 1 << 20  # buffered bytes at which the socket stops being read
-_RESUME_AT = 1 << 18
+# Reading from the socket stops at this many unread bytes, so a connection holds at most
+# this plus one transport read (256 KiB): a typical page never pauses.
+_PAUSE_AT = 1 << 18
+_RESUME_AT = 1 << 16
 
 
 class _Protocol(asyncio.Protocol):

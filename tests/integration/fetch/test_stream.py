@@ -135,7 +135,7 @@ async def test_an_idle_connection_is_readable_once_the_server_closes_it(server: 
 async def test_reading_pauses_while_the_buffer_is_full_and_nothing_is_lost(
     server: Start,
 ) -> None:
-    payload = bytes(range(251)) * 16_000  # 4 MB, four times the pause mark
+    payload = bytes(range(251)) * 16_000  # 4 MB, sixteen times the pause mark
 
     async def flood(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.write(payload)
