@@ -195,8 +195,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         sock: socket.socket | None = self._transport.get_extra_info("socket")
         if sock is None or sock.fileno() < 0:
             return True
-        readable, _, _ = select.select([sock], [], [], 0)
-        return bool(readable)
+        poller = select.poll()  # not select.select: a busy worker has descriptors past 1024
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
 
 
 async def connect_tcp(address: str, port: int, timeout: float | None) -> AsyncioStream:  # noqa: ASYNC109

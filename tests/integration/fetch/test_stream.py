@@ -8,6 +8,8 @@ control and the idle-connection check.
 from __future__ import annotations
 
 import asyncio
+import os
+import resource
 import socket
 import struct
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -130,6 +132,35 @@ async def test_an_idle_connection_is_readable_once_the_server_closes_it(server: 
     assert stream.get_extra_info("is_readable") is True
     assert await stream.read(1024, timeout=1) == b""
     await stream.aclose()
+
+
+async def test_the_idle_check_works_on_descriptors_past_1024(server: Start) -> None:
+    """select() cannot watch a descriptor past 1024; a fetch worker with hundreds of
+    connections and their pools has such descriptors."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2048:
+        assert hard >= 2048, "the test needs 2,048 open files"
+        resource.setrlimit(resource.RLIMIT_NOFILE, (2048, hard))
+    fillers = [os.open(os.devnull, os.O_RDONLY)]
+    try:
+        while fillers[-1] <= 1024:  # the lowest free descriptors, taken
+            fillers.append(os.open(os.devnull, os.O_RDONLY))
+        close_now = asyncio.Event()
+
+        async def close_later(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await close_now.wait()
+
+        stream = await connect_tcp("127.0.0.1", await server(close_later), timeout=5)
+        assert stream.get_extra_info("socket").fileno() > 1024
+        assert stream.get_extra_info("is_readable") is False
+        close_now.set()
+        await stream.read(1024, timeout=5)  # EOF: the server has closed
+        assert stream.get_extra_info("is_readable") is True
+        await stream.aclose()
+    finally:
+        for fd in fillers:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 async def test_reading_pauses_while_the_buffer_is_full_and_nothing_is_lost(
