@@ -11,6 +11,7 @@ import asyncio
 import os
 import resource
 import socket
+import ssl
 import struct
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -196,6 +197,30 @@ async def test_a_server_that_does_not_read_is_a_write_timeout(server: Start) -> 
     with pytest.raises(httpcore.WriteTimeout):
         await fill()
     await stream.aclose()
+
+
+async def test_a_tls_handshake_that_never_ends_times_out_or_is_cancelled(
+    server: Start,
+) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(10)  # reads no ClientHello, answers nothing
+
+    port = await server(silent)
+    tls = ssl.create_default_context()
+    stream = await connect_tcp("127.0.0.1", port, timeout=5)
+    with pytest.raises(httpcore.ConnectTimeout):
+        await stream.start_tls(tls, server_hostname="news.test", timeout=0.2)
+    assert stream._transport.is_closing()  # the socket is given up, not left to the GC
+
+    # Cancelled (the fetch's overall deadline): asyncio's start_tls closes it itself.
+
+    stream = await connect_tcp("127.0.0.1", port, timeout=5)
+    handshake = asyncio.create_task(stream.start_tls(tls, server_hostname="news.test"))
+    await asyncio.sleep(0.1)
+    handshake.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await handshake
+    assert stream._transport.is_closing()
 
 
 async def test_a_closed_port_is_a_connect_error() -> None:
