@@ -26,12 +26,13 @@ _RESUME_AT = 1 << 16
 class _Protocol(asyncio.Protocol):
     """Buffers what the transport delivers; wakes the one reader that waits."""
 
+    transport: asyncio.Transport  # set on connection, replaced by start_tls
+
     def __init__(self) -> None:
         self.chunks: deque[bytes] = deque()
         self.buffered = 0
         self.eof = False
         self.error: Exception | None = None
-        self.transport: asyncio.Transport | None = None
         self.reading_paused = False
         self._head_taken = 0  # bytes of chunks[0] already read
         self._waiter: asyncio.Future[None] | None = None
@@ -44,7 +45,7 @@ class _Protocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.chunks.append(data)
         self.buffered += len(data)
-        if self.buffered >= _PAUSE_AT and not self.reading_paused and self.transport is not None:
+        if self.buffered >= _PAUSE_AT and not self.reading_paused:
             self.transport.pause_reading()
             self.reading_paused = True
         self._wake()
@@ -83,7 +84,7 @@ class _Protocol(asyncio.Protocol):
                 self.chunks.popleft()
                 self._head_taken = 0
         self.buffered -= len(piece)
-        if self.reading_paused and self.buffered <= _RESUME_AT and self.transport is not None:
+        if self.reading_paused and self.buffered <= _RESUME_AT:
             self.reading_paused = False
             self.transport.resume_reading()
         return piece
@@ -107,9 +108,12 @@ class _Protocol(asyncio.Protocol):
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):
-    def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
-        self._transport = transport
+    def __init__(self, protocol: _Protocol) -> None:
         self._protocol = protocol
+
+    @property
+    def _transport(self) -> asyncio.Transport:
+        return self._protocol.transport
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
         protocol = self._protocol
@@ -170,7 +174,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise httpcore.ConnectError("connection closed during the TLS handshake")
         assert isinstance(transport, asyncio.Transport)
         self._protocol.transport = transport
-        return AsyncioStream(transport, self._protocol)
+        return AsyncioStream(self._protocol)
 
     def get_extra_info(self, info: str) -> Any:
         transport = self._transport
@@ -206,10 +210,9 @@ async def connect_tcp(address: str, port: int, timeout: float | None) -> Asyncio
     protocol = _Protocol()
     try:
         async with asyncio.timeout(timeout):
-            transport, _ = await loop.create_connection(lambda: protocol, address, port)
+            await loop.create_connection(lambda: protocol, address, port)
     except TimeoutError:
         raise httpcore.ConnectTimeout(f"timed out connecting to {address}:{port}") from None
     except OSError as exc:
         raise httpcore.ConnectError(str(exc)) from exc
-    assert isinstance(transport, asyncio.Transport)
-    return AsyncioStream(transport, protocol)
+    return AsyncioStream(protocol)
